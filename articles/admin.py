@@ -1,0 +1,174 @@
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.models import Article, Author, Tag
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["headline", "status_label", "author", "published_at", "updated_at"]
+    list_filter = ["status", "author", "tags"]
+    list_select_related = ["author"]
+    search_fields = ["headline", "standfirst", "author__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["author", "tags"]
+    actions = ["submit_for_review", "publish", "unpublish"]
+    history_list_display = ["status"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        ("Featured image", {"fields": ["image", "image_caption", "image_alt"]}),
+        ("Filing", {"fields": ["author", "tags", "status", "published_at", "comments_open"]}),
+    ]
+    publishing_fields = ["status", "published_at"]
+
+    def can_publish(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).editable_by(request.user)
+        # Editors see the articles waiting for their review first.
+        return queryset.annotate(
+            review_first=Case(When(status=Article.Status.REVIEW, then=Value(0)), default=Value(1),
+                              output_field=IntegerField())
+        )
+
+    def get_ordering(self, request):
+        return ["review_first", "-updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.can_publish(request):
+            readonly += [*self.publishing_fields, "author"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        """Journalists change their own drafts and articles in review; published work is the editors'."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or self.can_publish(request):
+            return True
+        return obj.author.user_id == request.user.pk and obj.status != Article.Status.PUBLISHED
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or self.can_publish(request) or obj.author.user_id == request.user.pk
+
+    def has_add_permission(self, request):
+        if not super().has_add_permission(request):
+            return False
+        return self.can_publish(request) or hasattr(request.user, "author")
+
+    def has_publish_permission(self, request):
+        return self.can_publish(request)
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.change_article")
+
+    def save_model(self, request, obj, form, change):
+        if not self.can_publish(request):
+            self.keep_publishing_state(request, obj)
+            if "_submit_for_review" in request.POST and obj.status == Article.Status.DRAFT:
+                obj.status = Article.Status.REVIEW
+        super().save_model(request, obj, form, change)
+
+    def keep_publishing_state(self, request, obj):
+        """Whatever was posted or restored, only editors change the status, the publish time or the author."""
+        if obj.pk is None:
+            obj.status, obj.published_at, obj.author = Article.Status.DRAFT, None, request.user.author
+            return
+        stored = Article.objects.get(pk=obj.pk)
+        obj.status, obj.published_at, obj.author_id = stored.status, stored.published_at, stored.author_id
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if hasattr(request.user, "author"):
+            initial.setdefault("author", request.user.author.pk)
+        return initial
+
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, obj):
+        if obj.is_scheduled:
+            return format_html("Scheduled for {}", timezone.localtime(obj.published_at).strftime("%d %b %Y %H:%M"))
+        return obj.get_status_display()
+
+    @admin.action(description="Submit selected drafts for review", permissions=["submit"])
+    def submit_for_review(self, request, queryset):
+        count = self.change_status(request, queryset.filter(status=Article.Status.DRAFT), Article.Status.REVIEW)
+        self.message_user(request, ngettext("%d article submitted for review.",
+                                            "%d articles submitted for review.", count) % count)
+
+    @admin.action(description="Publish selected articles (or schedule those with a future time)",
+                  permissions=["publish"])
+    def publish(self, request, queryset):
+        count = self.change_status(request, queryset.exclude(status=Article.Status.PUBLISHED),
+                                   Article.Status.PUBLISHED)
+        self.message_user(request, ngettext("%d article published.", "%d articles published.", count) % count)
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = self.change_status(request, queryset.filter(status=Article.Status.PUBLISHED), Article.Status.DRAFT)
+        self.message_user(request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,
+                          messages.WARNING)
+
+    def change_status(self, request, queryset, status):
+        """Moves each article to `status` one by one, so that each move is a revision and a log entry."""
+        articles = list(queryset)
+        for article in articles:
+            article.status = status
+            article._history_user = request.user
+            article._change_reason = f"Status set to {article.get_status_display()}"
+            article.save()  # publishing sets the publish time when none is set
+            self.log_change(request, article, article._change_reason)
+        return len(articles)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring a version needs the right to change the article as it stands now."""
+        live = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        if request.method == "POST" and not self.has_change_permission(request, live):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_urls(self):
+        preview = path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
+                       name="articles_article_preview")
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, pk):
+        """Shows an article exactly as readers will see it, whatever its status."""
+        article = get_object_or_404(Article.objects.select_related("author").prefetch_related("tags"), pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        context = {
+            "article": article,
+            "object": article,
+            "recommended": Article.objects.recommended_for(article),
+            "is_preview": True,
+            "preview_back_url": reverse("admin:articles_article_change", args=[pk]),
+        }
+        return TemplateResponse(request, "articles/article_detail.html", context)

@@ -1,0 +1,160 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+
+from articles import sanitize
+
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "HardBreak": True,
+    "HorizontalRule": True,
+}
+
+# Edits within this long after publication are part of publishing, not an update.
+UPDATE_GRACE = timedelta(minutes=5)
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    bio = models.TextField(blank=True, max_length=1000, help_text="Shown in the “About the Author” box.")
+    photo = models.ImageField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        limit_choices_to={"is_staff": True},
+        help_text="The staff account that writes as this author: its articles are theirs to edit.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, with a publish time already reached."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Newest first, with what an article card shows fetched in the same queries."""
+        return self.select_related("author").prefetch_related("tags").order_by("-published_at", "-pk")
+
+    def editable_by(self, user):
+        """Articles a staff member may open in the admin: all for editors, their own for journalists."""
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(author__user=user)
+
+    def recommended_for(self, article, limit=4):
+        """Other published articles, those sharing the most tags with `article` first, then the latest."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+            .select_related("author")
+            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, help_text="The article's address: /articles/<slug>/.")
+    standfirst = models.TextField(
+        max_length=400, help_text="One or two sentences under the headline, also used in lists and shares."
+    )
+    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=False, blank=True)
+    image = models.ImageField(upload_to="articles/%Y/%m/", blank=True, help_text="The featured image.")
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_alt = models.CharField(
+        max_length=200, blank=True, help_text="Describes the image for readers who cannot see it."
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A future time schedules the article; left empty, publishing sets it to now.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    comments_open = models.BooleanField(default=True, help_text="Untick to close the article to new replies.")
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, **kwargs):
+        self.body = sanitize.clean_article_body(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(**kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published_at is not None
+
+    @property
+    def is_scheduled(self):
+        return self.is_published and self.published_at > timezone.now()
+
+    @property
+    def is_live(self):
+        return self.is_published and not self.is_scheduled
+
+    @property
+    def is_updated(self):
+        """Whether the article was edited after it went out, so the byline says “Updated”."""
+        return self.is_published and self.updated_at > self.published_at + UPDATE_GRACE

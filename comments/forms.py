@@ -1,0 +1,109 @@
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import URLValidator
+
+from articles.sanitize import strip_control_characters
+from comments.models import Comment
+
+RENDERED_AT_SALT = "comments.reply-form.rendered-at"
+MAX_FORM_AGE = 60 * 60 * 24  # a form left open a day must be reloaded
+
+
+def sign_render_time(at=None):
+    """A tamper-proof note of when the form was shown, for the minimum fill time."""
+    return signing.Signer(salt=RENDERED_AT_SALT).sign(str(int(at if at is not None else time.time())))
+
+
+class ReplyForm(forms.ModelForm):
+    # Hidden from people by CSS and from screen readers; bots that fill every field fill this one.
+    honeypot = forms.CharField(required=False, label="Leave this field empty")
+    rendered_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.URLField(
+        required=False, max_length=200, assume_scheme="https", label="Website",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": "Please enter a full web address starting with http:// or https://."},
+        widget=forms.URLInput(attrs={"autocomplete": "url", "maxlength": 200}),
+    )
+    remember = forms.BooleanField(
+        required=False, label="Save my name, email, and website in this browser for the next time I comment."
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["body", "name", "email", "website", "parent"]
+        labels = {"body": "Comment"}
+        help_texts = {
+            "body": "Up to 5,000 characters. Plain text; you may use a few tags such as <em>, <strong>, <q>.",
+            "name": "Shown with your comment. Up to 80 characters.",
+        }
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": 5000}),
+            "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": 80}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
+            "parent": forms.HiddenInput,
+        }
+        error_messages = {
+            "body": {"required": "Please write your comment."},
+            "name": {"required": "Please give a name to show with your comment."},
+            "email": {
+                "required": "Please give your email address; it is never published.",
+                "invalid": "Please enter a valid email address, like name@example.com.",
+            },
+            "parent": {"invalid_choice": "The comment you are replying to is not available any more."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = self.instance.article.comments.approved()
+        self.fields["honeypot"].widget.attrs.update(autocomplete="off", tabindex="-1")
+
+    def clean_body(self):
+        body = strip_control_characters(self.cleaned_data["body"]).strip()
+        if not body:
+            raise forms.ValidationError("Please write your comment.")
+        return body
+
+    def clean_name(self):
+        name = " ".join(strip_control_characters(self.cleaned_data["name"]).split())
+        if not name:
+            raise forms.ValidationError("Please give a name to show with your comment.")
+        return name
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+    def clean_parent(self):
+        """Replies deeper than COMMENTS_MAX_DEPTH join the thread of the comment they answer."""
+        parent = self.cleaned_data["parent"]
+        while parent is not None and parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:
+            parent = parent.parent
+        return parent
+
+    def clean_honeypot(self):
+        if self.cleaned_data["honeypot"]:
+            raise forms.ValidationError("This field must stay empty.")
+        return ""
+
+    def clean_rendered_at(self):
+        try:
+            rendered_at = int(signing.Signer(salt=RENDERED_AT_SALT).unsign(self.cleaned_data["rendered_at"]))
+        except (signing.BadSignature, ValueError):
+            raise forms.ValidationError("The form has expired. Please send your comment again.")
+        waited = time.time() - rendered_at
+        if waited < settings.COMMENTS_MIN_FILL_SECONDS:
+            raise forms.ValidationError("That was quick! Please check your comment and send it again.")
+        if waited > MAX_FORM_AGE:
+            raise forms.ValidationError("The form has expired. Please send your comment again.")
+        return rendered_at
+
+    def clean(self):
+        cleaned = super().clean()
+        body, email = cleaned.get("body"), cleaned.get("email")
+        if body and email:
+            duplicate = self.instance.article.comments.filter(email__iexact=email, body=body)
+            if duplicate.exists():
+                raise forms.ValidationError("You have already posted this comment on this article.")
+        return cleaned

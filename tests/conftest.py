@@ -1,0 +1,112 @@
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.models import Article, Author, Tag
+from comments.forms import sign_render_time
+from comments.models import Comment
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Rate limits live in the cache; each test starts with none spent."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, group=None, **fields):
+        user = User.objects.create_user(username=username, password="pw-for-tests-only", is_staff=True, **fields)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+    return make
+
+
+@pytest.fixture
+def journalist(make_user):
+    user = make_user("journalist", "Journalist", email="journalist@staff.invalid")
+    Author.objects.create(name="Jo Journalist", slug="jo-journalist", user=user, bio="Covers the council.")
+    return user
+
+
+@pytest.fixture
+def other_journalist(make_user):
+    user = make_user("other", "Journalist")
+    Author.objects.create(name="Olly Other", slug="olly-other", user=user)
+    return user
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("editor", "Editor")
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user("moderator", "Moderator")
+
+
+@pytest.fixture
+def author(db):
+    return Author.objects.create(name="Ada Reporter", slug="ada-reporter", bio="Ada writes about transport.")
+
+
+@pytest.fixture
+def make_tag(db):
+    def make(name):
+        return Tag.objects.get_or_create(name=name, slug=slugify(name))[0]
+    return make
+
+
+@pytest.fixture
+def make_article(author):
+    def make(headline="Council approves budget", tags=(), **fields):
+        defaults = {"slug": slugify(headline), "author": author, "status": Article.Status.PUBLISHED,
+                    "published_at": timezone.now() - timedelta(hours=1), "standfirst": f"About {headline}.",
+                    "body": f"<p>The full story of {headline}.</p>"}
+        article = Article.objects.create(headline=headline, **(defaults | fields))
+        article.tags.set(tags)
+        return article
+    return make
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article()
+
+
+@pytest.fixture
+def make_comment(article):
+    def make(body="A thoughtful reply.", status=Comment.Status.APPROVED, **fields):
+        defaults = {"article": article, "name": "Reader", "email": "reader@example.org", "status": status,
+                    "ip_address": "192.0.2.7", "user_agent": "TestBrowser/1.0"}
+        return Comment.objects.create(body=body, **(defaults | fields))
+    return make
+
+
+@pytest.fixture
+def pending_comment(make_comment):
+    return make_comment("Waiting for a moderator.", status=Comment.Status.PENDING)
+
+
+@pytest.fixture
+def reply_data():
+    """A valid reply form submission, shown to the reader long enough ago to pass the minimum fill time."""
+    def make(**fields):
+        return {"body": "I was at the meeting and agree.", "name": "Rita Reader", "email": "rita@example.org",
+                "website": "", "parent": "", "honeypot": "", "rendered_at": sign_render_time(time.time() - 60),
+                **fields}
+    return make
