@@ -50,15 +50,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return request.user.has_perm("articles.publish_article")
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).editable_by(request.user)
-        # Editors see the articles waiting for their review first.
-        return queryset.annotate(
-            review_first=Case(When(status=Article.Status.REVIEW, then=Value(0)), default=Value(1),
-                              output_field=IntegerField())
-        )
+        return super().get_queryset(request).editable_by(request.user)
 
     def get_ordering(self, request):
-        return ["review_first", "-updated_at"]
+        """Articles waiting for review come first, then the most recently changed."""
+        in_review_first = Case(When(status=Article.Status.REVIEW, then=Value(0)), default=Value(1),
+                               output_field=IntegerField())
+        return [in_review_first.asc(), "-updated_at"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -95,6 +93,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.keep_publishing_state(request, obj)
             if "_submit_for_review" in request.POST and obj.status == Article.Status.DRAFT:
                 obj.status = Article.Status.REVIEW
+                obj._change_reason = "Submitted for review"
+                self.message_user(request, f"“{obj}” was submitted for review. An editor will publish it.")
         super().save_model(request, obj, form, change)
 
     def keep_publishing_state(self, request, obj):
@@ -104,6 +104,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return
         stored = Article.objects.get(pk=obj.pk)
         obj.status, obj.published_at, obj.author_id = stored.status, stored.published_at, stored.author_id
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        is_draft = obj is None or obj.status == Article.Status.DRAFT
+        context["can_submit_for_review"] = is_draft and not self.can_publish(request) and (
+            self.has_add_permission(request) if obj is None else self.has_change_permission(request, obj)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

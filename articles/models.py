@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -17,14 +15,15 @@ BODY_EDITOR_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
     "OrderedList": True,
+    "ListItem": True,
     "Blockquote": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "HardBreak": True,
     "HorizontalRule": True,
 }
 
-# Edits within this long after publication are part of publishing, not an update.
-UPDATE_GRACE = timedelta(minutes=5)
+# Changing one of these on a live article shows “Updated” in its byline.
+CONTENT_FIELDS = ["headline", "standfirst", "body", "image", "image_caption", "image_alt"]
 
 
 class Author(models.Model):
@@ -120,6 +119,9 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    revised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the text or image last changed after publication."
+    )
     comments_open = models.BooleanField(default=True, help_text="Untick to close the article to new replies.")
 
     objects = ArticleQuerySet.as_manager()
@@ -137,6 +139,8 @@ class Article(models.Model):
         self.body = sanitize.clean_article_body(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.is_live and self.has_content_changes():
+            self.revised_at = timezone.now()
         super().save(**kwargs)
 
     def get_absolute_url(self):
@@ -156,5 +160,10 @@ class Article(models.Model):
 
     @property
     def is_updated(self):
-        """Whether the article was edited after it went out, so the byline says “Updated”."""
-        return self.is_published and self.updated_at > self.published_at + UPDATE_GRACE
+        """Whether the text or image changed after the article went out, so the byline says “Updated”."""
+        return self.is_live and self.revised_at is not None and self.revised_at > self.published_at
+
+    def has_content_changes(self):
+        """Whether what readers read differs from the stored, live version of this article."""
+        stored = Article.objects.published().filter(pk=self.pk).values(*CONTENT_FIELDS).first()
+        return stored is not None and any(stored[name] != getattr(self, name) for name in CONTENT_FIELDS)

@@ -2,8 +2,9 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -110,3 +111,22 @@ def reply_data():
                 "website": "", "parent": "", "honeypot": "", "rendered_at": sign_render_time(time.time() - 60),
                 **fields}
     return make
+
+
+@pytest.fixture
+def comment_viewer(make_user):
+    """Staff who may open and change comments but may not see commenters' emails, addresses or browsers."""
+    user = make_user("comment-viewer")
+    user.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="comments", codename__in=["view_comment", "change_comment"]
+    ))
+    return user
+
+
+@pytest.fixture
+def send_reply(client, article, reply_data):
+    """Posts the “Leave a Reply” form of an article (the `article` fixture unless `to` is given) from a client."""
+    def send(to=None, by=None, follow=False, **fields):
+        url = reverse("comments:post", kwargs={"slug": (to or article).slug})
+        return (by or client).post(url, reply_data(**fields), follow=follow)
+    return send

@@ -1,0 +1,34 @@
+import pytest
+
+from articles import sanitize
+
+
+@pytest.mark.parametrize("dirty, forbidden", [
+    ("<p>Hi</p><script>alert(1)</script>", "<script"),
+    ('<p onclick="steal()">Hi</p>', "onclick"),
+    ('<a href="javascript:alert(1)">x</a>', "javascript:"),
+    ('<a href="JaVaScRiPt:alert(1)">x</a>', "alert"),
+    ('<img src="x" onerror="steal()">', "onerror"),
+    ('<img src="data:text/html;base64,PHNjcmlwdD4=">', "data:"),
+    ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+    ('<p style="position:fixed">x</p>', "style="),
+    ("<svg><script>alert(1)</script></svg>", "<svg"),
+    ("<!-- a note --><p>x</p>", "<!--"),
+])
+def test_article_body_loses_unsafe_markup(dirty, forbidden):
+    assert forbidden.lower() not in sanitize.clean_article_body(dirty).lower()
+
+
+def test_article_body_keeps_the_markup_articles_need():
+    html = ('<h2>Sub</h2><h3>Minor</h3><p><strong>Bold</strong> <em>it</em> <a href="https://example.org/">link</a></p>'
+            '<ul><li>one</li></ul><ol><li>two</li></ol><blockquote><p>Quote</p></blockquote>'
+            '<figure><img src="/media/a.jpg" alt="A"><figcaption>Cap</figcaption></figure>')
+    assert sanitize.clean_article_body(html) == html
+
+
+def test_article_is_sanitised_on_save(make_article):
+    article = make_article("Injected", body='<p>Fine</p><script>alert("x")</script><a href="javascript:x()">y</a>')
+    article.refresh_from_db()
+    assert "<script" not in article.body
+    assert "javascript:" not in article.body
+    assert "<p>Fine</p>" in article.body
