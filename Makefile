@@ -5,7 +5,11 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test demo serve bench clean
+POSTGRES_URL ?= postgres://newsroom:newsroom@127.0.0.1:5432/newsroom
+REDIS_URL ?= redis://127.0.0.1:6379/1
+WEB_CONCURRENCY ?= 3
+
+.PHONY: run test test-sqlite test-postgres test-services install install-test demo serve serve-prod bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +38,29 @@ serve: install
 
 run: demo serve
 
-test: install-test
+# The whole suite twice: on the embedded SQLite, then on the production stack (PostgreSQL and Redis).
+test: install-test test-services
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-services:
+	bash scripts/test-services.sh
+
+test-sqlite: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+test-postgres: install-test
+	DATABASE_URL=$(POSTGRES_URL) CACHE_URL=$(REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Production-like serving on one machine: gunicorn, whitenoise, DEBUG off. Needs SECRET_KEY (in .env or the
+# environment); see README "Production".
+serve-prod: install
+	DEBUG=False $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=False $(PY) manage.py collectstatic --no-input --verbosity 0
+	DEBUG=False $(PY) manage.py migrate --no-input
+	DEBUG=False SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} SECURE_COOKIES=$${SECURE_COOKIES:-False} \
+	  SERVE_MEDIA=$${SERVE_MEDIA:-True} $(VENV)/bin/gunicorn newsroom.wsgi --workers $(WEB_CONCURRENCY) \
+	  --bind $(HOST):$(PORT) --access-logfile - --forwarded-allow-ips=127.0.0.1
+
 clean:
-	rm -rf $(VENV) db.sqlite3 media .pytest_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache test-artifacts tests/e2e/node_modules

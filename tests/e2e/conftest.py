@@ -1,0 +1,58 @@
+"""Browser tests: Playwright driving Debian's Chromium against the site served by pytest-django's live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is needed for the browser tests: run scripts/test-services.sh (make test does).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def e2e_settings(settings):
+    """People take seconds to fill the form; the browser takes none."""
+    settings.COMMENTS_MIN_FILL_SECONDS = 0
+    settings.COMMENTS_RATE_LIMIT = 100
+    return settings
+
+
+@pytest.fixture
+def screenshots():
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

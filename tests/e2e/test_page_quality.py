@@ -1,0 +1,81 @@
+"""Accessibility (axe-core in Chromium) and valid HTML (the Nu Html Checker) on the pages readers use."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Author, Tag
+from tests.e2e.conftest import NODE_MODULES
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture
+def reader_urls(db):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_comments", verbosity=0)
+    article = Article.objects.published().filter(comments__isnull=False).first()
+    return {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "tag": Tag.objects.filter(articles__isnull=False).first().get_absolute_url(),
+        "author": Author.objects.first().get_absolute_url(),
+        "search": "/search/?q=council",
+    }
+
+
+def comment_form_with_errors(page, article_url):
+    page.goto(article_url)
+    page.fill("#id_email", "not-an-email")
+    page.click("button:has-text('Post Comment')")
+    page.wait_for_selector(".errorlist")
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def test_reader_pages_have_no_serious_accessibility_violations(new_context, reader_urls, e2e_settings):
+    # axe is injected as a script, which the site's Content-Security-Policy rightly forbids.
+    page = new_context(bypass_csp=True).new_page()
+    found = {}
+    for name, url in reader_urls.items():
+        page.goto(url)
+        found[name] = axe_violations(page)
+    comment_form_with_errors(page, reader_urls["article"])
+    found["comment form with errors"] = axe_violations(page)
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_reader_pages_are_valid_html(client, reader_urls, tmp_path, settings, reply_data):
+    if not VNU.exists() or not shutil.which("java"):
+        pytest.fail("The Nu Html Checker needs Java and tests/e2e/node_modules: run scripts/test-services.sh.")
+    pages = {name: client.get(url) for name, url in reader_urls.items()}
+    article = Article.objects.get(slug=reader_urls["article"].strip("/").split("/")[-1])
+    pages["comment form with errors"] = client.post(f"/comments/reply/{article.slug}/",
+                                                    reply_data(email="not-an-email"))
+    files = []
+    for name, response in pages.items():
+        assert response.status_code in (200, 400), name
+        path = tmp_path / f"{name.replace(' ', '-')}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", "--stdout", *files],
+                            capture_output=True, text=True, timeout=180)
+    messages = json.loads(result.stdout)["messages"]
+    errors = [f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages
+              if m["type"] == "error"]
+    assert errors == []
