@@ -64,3 +64,6 @@ serve-prod: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache test-artifacts tests/e2e/node_modules
+
+bench: install
+	$(PY) scripts/bench.py
