@@ -1,16 +1,43 @@
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from comments.models import Comment
 
 
+class QueueStatusFilter(admin.SimpleListFilter):
+    """Filters by status, showing the pending comments when no status is chosen, so the queue opens on them."""
+
+    title = "status"
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, (self.ALL, "All")]
+
+    def value(self):
+        return super().value() or Comment.Status.PENDING
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "article", "name", "status", "created_at", "waited"]
     list_display_links = ["excerpt"]
-    list_filter = ["status", "article"]
+    list_filter = [QueueStatusFilter, "article"]
     list_select_related = ["article"]
     search_fields = ["body", "name", "article__headline"]
     ordering = ["created_at", "pk"]  # oldest waiting first
@@ -24,15 +51,21 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        if request.user.has_perm("comments.view_commenter_private_data"):
+        if self.has_private_data_permission(request):
             return fields
         return [name for name in fields if name not in self.private_fields]
 
     def get_search_fields(self, request):
         # Searching by email would let staff without the permission probe for an address.
-        if request.user.has_perm("comments.view_commenter_private_data"):
+        if self.has_private_data_permission(request):
             return [*self.search_fields, "email"]
         return self.search_fields
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A filter in the address is a search too: ?email__startswith=a would reveal an address letter by letter.
+        if self.private_fields.intersection(lookup.split(LOOKUP_SEP)) and not self.has_private_data_permission(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_readonly_fields(self, request, obj=None):
         if self.has_moderate_permission(request):
@@ -45,11 +78,8 @@ class CommentAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
 
-    def changelist_view(self, request, extra_context=None):
-        """The queue opens on the comments waiting for a decision."""
-        if request.method == "GET" and not request.GET:
-            return HttpResponseRedirect(f"{request.path}?status__exact={Comment.Status.PENDING}")
-        return super().changelist_view(request, extra_context)
+    def has_private_data_permission(self, request):
+        return request is not None and request.user.has_perm("comments.view_commenter_private_data")
 
     @admin.display(description="Comment")
     def excerpt(self, obj):
@@ -71,6 +101,18 @@ class CommentAdmin(admin.ModelAdmin):
             obj.refresh_from_db()
             return
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # moderate() has recorded what became of the status, a refused approval included, so saying
+        # "Changed Status." again would be redundant at best and untrue at worst.
+        if form.changed_data == ["status"]:
+            return []
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if not message:
+            return None  # nothing changed that moderate() has not recorded
+        return super().log_change(request, obj, message)
 
     def moderate(self, request, queryset, status):
         """Apply one decision to the selected comments, record it in each comment's history, and say so."""

@@ -76,10 +76,16 @@ class ReplyForm(forms.ModelForm):
         return self.cleaned_data["email"].strip()
 
     def clean_parent(self):
-        """Replies deeper than COMMENTS_MAX_DEPTH join the thread of the comment they answer."""
+        """Replies deeper than COMMENTS_MAX_DEPTH join the thread of the comment they answer, if readers see it."""
         parent = self.cleaned_data["parent"]
         while parent is not None and parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:
             parent = parent.parent
+        # A thread taken down after the page was loaded would hide the reply and refuse its approval.
+        ancestor = parent
+        while ancestor is not None:
+            if not ancestor.is_approved:
+                raise forms.ValidationError(self.fields["parent"].error_messages["invalid_choice"])
+            ancestor = ancestor.parent
         return parent
 
     def clean_honeypot(self):
@@ -91,7 +97,7 @@ class ReplyForm(forms.ModelForm):
         try:
             rendered_at = int(signing.Signer(salt=RENDERED_AT_SALT).unsign(self.cleaned_data["rendered_at"]))
         except (signing.BadSignature, ValueError):
-            raise forms.ValidationError("The form has expired. Please send your comment again.")
+            raise forms.ValidationError("The form has expired. Please send your comment again.") from None
         waited = time.time() - rendered_at
         if waited < settings.COMMENTS_MIN_FILL_SECONDS:
             raise forms.ValidationError("That was quick! Please check your comment and send it again.")

@@ -112,9 +112,9 @@ class Comment(models.Model):
         return "".join(word[0] for word in words[:2]).upper() or "?"
 
     @property
-    def avatar_hue(self):
-        """A stable colour for the avatar, taken from the name alone."""
-        return sum(map(ord, self.name)) * 37 % 360
+    def avatar_colour(self):
+        """One of the stylesheet's twelve avatar colours, taken from the name alone."""
+        return sum(map(ord, self.name)) % 12
 
     @property
     def excerpt(self):

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.utils import timezone
 
+from articles.sanitize import strip_control_characters
 from comments.models import Comment
 
 SESSION_PENDING_KEY = "comments_pending"
@@ -43,7 +44,7 @@ def submit_reply(comment, client_ip=None, user_agent="", session=None):
     """Store a reader's reply in the moderation queue and remember it for its poster's session."""
     comment.status = Comment.Status.PENDING
     comment.ip_address = client_ip or None
-    comment.user_agent = (user_agent or "")[:300]
+    comment.user_agent = strip_control_characters(user_agent or "")[:300]  # PostgreSQL refuses null bytes
     comment.save()
     if session is not None:
         pending = [pk for pk in session.get(SESSION_PENDING_KEY, []) if pk != comment.pk]

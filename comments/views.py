@@ -1,15 +1,13 @@
 import json
 
-from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from comments.forms import ReplyForm
 from comments.models import Comment
-from comments.services import comments_are_open, is_rate_limited, submit_reply
+from comments.services import comments_are_open, is_rate_limited, pending_ids, submit_reply
 
 REMEMBER_COOKIE = "comment_author"
 REMEMBER_SALT = "comments.remember"
@@ -43,7 +41,7 @@ def post_reply(request, slug):
         session=request.session,
     )
     messages.info(request, "Your comment is awaiting moderation.")
-    response = redirect(f"{comment.get_absolute_url()}")
+    response = redirect(comment.get_absolute_url())
     if form.cleaned_data["remember"]:
         saved = json.dumps({key: form.cleaned_data[key] for key in REMEMBER_FIELDS})
         response.set_signed_cookie(REMEMBER_COOKIE, saved, salt=REMEMBER_SALT, max_age=REMEMBER_MAX_AGE,
@@ -55,7 +53,7 @@ def post_reply(request, slug):
 
 def permalink(request, pk):
     """Sends a link to a comment to the page of the article that holds it."""
-    visible = Comment.objects.visible_to(request.session.get("comments_pending", []))
+    visible = Comment.objects.visible_to(pending_ids(request.session))
     comment = get_object_or_404(visible.select_related("article"), pk=pk, article__in=Article.objects.published())
     page = comment.thread_page()
     query = f"?cpage={page}" if page > 1 else ""

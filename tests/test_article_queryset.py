@@ -25,7 +25,8 @@ def test_recommended_orders_by_shared_tags_then_latest(make_article, make_tag):
     council, budget, roads, parks = (make_tag(name) for name in ["Council", "Budget", "Roads", "Parks"])
     article = make_article("Main", tags=[council, budget, roads])
     one_tag_new = make_article("One tag new", tags=[council], published_at=timezone.now() - timedelta(minutes=5))
-    three_tags = make_article("Three tags", tags=[council, budget, roads], published_at=timezone.now() - timedelta(days=3))
+    three_tags = make_article("Three tags", tags=[council, budget, roads],
+                              published_at=timezone.now() - timedelta(days=3))
     two_tags = make_article("Two tags", tags=[budget, roads], published_at=timezone.now() - timedelta(days=2))
     no_tags_newest = make_article("Unrelated newest", tags=[parks], published_at=timezone.now() - timedelta(minutes=1))
     make_article("Unrelated older", tags=[parks], published_at=timezone.now() - timedelta(days=9))

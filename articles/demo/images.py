@@ -24,7 +24,7 @@ def _rng(seed):
 
 
 def _blend(a, b, t):
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
 
 
 def illustration(seed, size=(1200, 675)):
