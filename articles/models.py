@@ -1,3 +1,5 @@
+import math
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -7,6 +9,7 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from articles import sanitize
+from articles.text import readable_text
 
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -24,6 +27,9 @@ BODY_EDITOR_EXTENSIONS = {
 
 # Changing one of these on a live article shows “Updated” in its byline.
 CONTENT_FIELDS = ["headline", "standfirst", "body", "image", "image_caption", "image_alt"]
+
+# An adult's typical silent reading speed for news prose, used for “N min read”.
+WORDS_PER_MINUTE = 220
 
 
 class Author(models.Model):
@@ -162,6 +168,20 @@ class Article(models.Model):
     def is_updated(self):
         """Whether the text or image changed after the article went out, so the byline says “Updated”."""
         return self.is_live and self.revised_at is not None and self.revised_at > self.published_at
+
+    @property
+    def modified_at(self):
+        """When readers last saw a change: the latest correction after publication, or else the publish time."""
+        return self.revised_at if self.is_updated else self.published_at
+
+    @property
+    def word_count(self):
+        return len(readable_text(self.body).split())
+
+    @property
+    def reading_minutes(self):
+        """Minutes a reader needs for the body, rounded up, never less than one."""
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     def has_content_changes(self):
         """Whether what readers read differs from the stored, live version of this article."""

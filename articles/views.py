@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from articles import search, sitemaps
 from articles.models import Article, Author, Tag
 
 
@@ -48,3 +52,39 @@ class AuthorArticleListView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+
+class SearchView(ListView):
+    """Published articles holding the words of `?q=`, the most relevant first, with the matches marked."""
+
+    template_name = "articles/search.html"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q"))
+        return search.search(self.query).select_related("author")
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page number that is not a number, or past the end, shows the nearest page rather than an error."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        words = search.terms(self.query)
+        return super().get_context_data(search_query=self.query, search_terms=words, **kwargs)
+
+
+@require_safe
+def sitemap_index(request):
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": sitemaps.index_entries()}, content_type="application/xml"
+    )
+
+
+@require_safe
+def robots_txt(request):
+    context = {"disallowed": [reverse("admin:index"), reverse("articles:search")]}
+    return TemplateResponse(request, "articles/robots.txt", context, content_type="text/plain; charset=utf-8")

@@ -15,7 +15,8 @@ PRODUCTION_ENV = {"DEBUG": "False", "SECRET_KEY": "x" * 20 + "-a-long-random-pro
 
 
 def manage(*args, **env):
-    environment = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY")}
+    inherited = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {key: value for key, value in os.environ.items() if key not in inherited}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, env=environment | env,
                           capture_output=True, text=True, timeout=120)
 

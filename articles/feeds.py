@@ -1,0 +1,166 @@
+"""RSS 2.0 and Atom feeds of the latest published articles: the whole site, one tag, one author."""
+
+import re
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+
+from articles.metadata import absolute_url, site_host
+from articles.models import Article, Author, Tag
+
+FEED_LENGTH = 20
+
+# Feed readers show an item away from the site, so links and images in the body must carry the host.
+_ROOT_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def absolute_body(html):
+    """An article body with root-relative links and image sources made absolute on SITE_URL."""
+    return _ROOT_RELATIVE_URL.sub(lambda match: match.group(1) + absolute_url("/"), html)
+
+
+class RssFeedWithContent(Rss201rev2Feed):
+    """RSS 2.0 with the full article in content:encoded, as feed readers expect."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class AtomFeedWithContent(Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class LatestArticlesFeed(Feed):
+    """The latest articles on the site, as RSS 2.0."""
+
+    feed_type = RssFeedWithContent
+    url_name = "articles:feed"
+    item_guid_is_permalink = False
+
+    def title(self, obj):
+        return settings.SITE_NAME
+
+    def description(self, obj):
+        return f"The latest news from {settings.SITE_NAME}."
+
+    def link(self, obj):
+        return absolute_url(reverse("articles:home"))
+
+    def feed_url(self, obj):
+        return absolute_url(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
+
+    def url_kwargs(self, obj):
+        return {}
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        return self.articles(obj).for_listing()[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_link(self, article):
+        return absolute_url(article.get_absolute_url())
+
+    def item_guid(self, article):
+        """A tag URI that survives a change of slug, so readers never see an article twice."""
+        return f"tag:{site_host()},{article.created_at:%Y-%m-%d}:article:{article.pk}"
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.modified_at
+
+    def item_author_name(self, article):
+        return article.author.name
+
+    def item_author_link(self, article):
+        return absolute_url(article.author.get_absolute_url())
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+    def item_description(self, article):
+        return escape(article.standfirst)
+
+    def item_extra_kwargs(self, article):
+        return {"content": absolute_body(article.body)}
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = AtomFeedWithContent
+    url_name = "articles:feed-atom"
+    subtitle = LatestArticlesFeed.description
+
+
+class TagFeed(LatestArticlesFeed):
+    """The latest articles under one tag."""
+
+    url_name = "articles:tag-feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def url_kwargs(self, tag):
+        return {"slug": tag.slug}
+
+    def title(self, tag):
+        return f"{tag.name} | {settings.SITE_NAME}"
+
+    def description(self, tag):
+        return f"The latest articles tagged {tag.name} on {settings.SITE_NAME}."
+
+    def link(self, tag):
+        return absolute_url(tag.get_absolute_url())
+
+    def articles(self, tag):
+        return Article.objects.published().filter(tags=tag)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = AtomFeedWithContent
+    url_name = "articles:tag-feed-atom"
+    subtitle = TagFeed.description
+
+
+class AuthorFeed(LatestArticlesFeed):
+    """The latest articles by one author."""
+
+    url_name = "articles:author-feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def url_kwargs(self, author):
+        return {"slug": author.slug}
+
+    def title(self, author):
+        return f"{author.name} | {settings.SITE_NAME}"
+
+    def description(self, author):
+        return f"The latest articles by {author.name} on {settings.SITE_NAME}."
+
+    def link(self, author):
+        return absolute_url(author.get_absolute_url())
+
+    def articles(self, author):
+        return Article.objects.published().filter(author=author)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = AtomFeedWithContent
+    url_name = "articles:author-feed-atom"
+    subtitle = AuthorFeed.description

@@ -1,0 +1,35 @@
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles import metadata, search
+
+register = template.Library()
+
+# As django.utils.html.json_script: nothing in the data can close the script element or open a comment.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def absolute_url(url):
+    """A path on the public site as a full URL with SITE_URL's scheme and host."""
+    return metadata.absolute_url(str(url))
+
+
+@register.filter
+def highlight(text, words):
+    return search.highlight(text, words)
+
+
+@register.filter
+def search_excerpt(article, words):
+    return search.excerpt(article, words)
+
+
+@register.simple_tag
+def news_article_json_ld(article):
+    """The article's schema.org NewsArticle data in a script element that no text in it can break out of."""
+    data = json.dumps(metadata.news_article(article), ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))
