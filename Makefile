@@ -47,7 +47,7 @@ test-services:
 	bash scripts/test-services.sh
 
 test-sqlite: install-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 CACHE_URL=locmemcache:// $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: install-test
 	DATABASE_URL=$(POSTGRES_URL) CACHE_URL=$(REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -154,12 +155,25 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.log_change(request, article, article._change_reason)
         return len(articles)
 
+    def history_view(self, request, object_id, extra_context=None):
+        self.get_visible_article(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Restoring a version needs the right to change the article as it stands now."""
-        live = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        live = self.get_visible_article(request, object_id)
+        if not str(version_id).isdigit():
+            raise Http404
         if request.method == "POST" and not self.has_change_permission(request, live):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_visible_article(self, request, object_id):
+        """The article behind an admin URL, if this user may see it; 404 for odd ids and others' articles."""
+        object_id = unquote(object_id)
+        if not object_id.isdigit():
+            raise Http404
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
 
     def get_urls(self):
         preview = path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),

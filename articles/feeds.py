@@ -40,6 +40,12 @@ class AtomFeedWithContent(Atom1Feed):
         handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
+def atom_variant(rss_feed, url_name):
+    """The same feed in Atom 1.0, at its own URL, with the RSS description as its subtitle."""
+    attributes = {"feed_type": AtomFeedWithContent, "url_name": url_name, "subtitle": rss_feed.description}
+    return type(rss_feed.__name__.replace("Feed", "AtomFeed"), (rss_feed,), attributes)
+
+
 class LatestArticlesFeed(Feed):
     """The latest articles on the site, as RSS 2.0."""
 
@@ -100,10 +106,7 @@ class LatestArticlesFeed(Feed):
         return {"content": absolute_body(article.body)}
 
 
-class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = AtomFeedWithContent
-    url_name = "articles:feed-atom"
-    subtitle = LatestArticlesFeed.description
+LatestArticlesAtomFeed = atom_variant(LatestArticlesFeed, "articles:feed-atom")
 
 
 class TagFeed(LatestArticlesFeed):
@@ -130,10 +133,7 @@ class TagFeed(LatestArticlesFeed):
         return Article.objects.published().filter(tags=tag)
 
 
-class TagAtomFeed(TagFeed):
-    feed_type = AtomFeedWithContent
-    url_name = "articles:tag-feed-atom"
-    subtitle = TagFeed.description
+TagAtomFeed = atom_variant(TagFeed, "articles:tag-feed-atom")
 
 
 class AuthorFeed(LatestArticlesFeed):
@@ -160,7 +160,4 @@ class AuthorFeed(LatestArticlesFeed):
         return Article.objects.published().filter(author=author)
 
 
-class AuthorAtomFeed(AuthorFeed):
-    feed_type = AtomFeedWithContent
-    url_name = "articles:author-feed-atom"
-    subtitle = AuthorFeed.description
+AuthorAtomFeed = atom_variant(AuthorFeed, "articles:author-feed-atom")

@@ -21,6 +21,11 @@ def site_host():
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
+def share_image(article):
+    """The absolute address of the image shown when the article is shared: its own, or the site's logo."""
+    return absolute_url(article.image.url if article.image else static(LOGO_PATH))
+
+
 def news_article(article):
     """schema.org NewsArticle data for an article page, with absolute URLs."""
     url = absolute_url(article.get_absolute_url())
@@ -46,7 +51,6 @@ def news_article(article):
         },
         "keywords": [tag.name for tag in article.tags.all()],
         "wordCount": article.word_count,
+        "image": [share_image(article)],
     }
-    if article.image:
-        data["image"] = [absolute_url(article.image.url)]
     return data

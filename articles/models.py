@@ -110,6 +110,7 @@ class Article(models.Model):
         max_length=400, help_text="One or two sentences under the headline, also used in lists and shares."
     )
     body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=False, blank=True)
+    body_text = models.TextField(editable=False, blank=True, help_text="The body's words without markup.")
     image = models.ImageField(upload_to="articles/%Y/%m/", blank=True, help_text="The featured image.")
     image_caption = models.CharField(max_length=300, blank=True)
     image_alt = models.CharField(
@@ -143,6 +144,7 @@ class Article(models.Model):
 
     def save(self, **kwargs):
         self.body = sanitize.clean_article_body(self.body)
+        self.body_text = readable_text(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if self.is_live and self.has_content_changes():
@@ -176,7 +178,7 @@ class Article(models.Model):
 
     @property
     def word_count(self):
-        return len(readable_text(self.body).split())
+        return len(self.body_text.split())
 
     @property
     def reading_minutes(self):

@@ -11,14 +11,13 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
-from articles.text import readable_text
 
 # Longer queries are cut: nobody types more, and each word costs the database a scan.
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 SEARCH_CONFIG = "english"
 # Points a word earns where it appears, without full-text search: the headline outweighs the rest.
-FIELD_POINTS = {"headline": 4, "standfirst": 2, "body": 1}
+FIELD_POINTS = {"headline": 4, "standfirst": 2, "body_text": 1}
 EXCERPT_LENGTH = 240
 _PUNCTUATION = string.punctuation + "“”‘’«»…–—"
 # Control characters, null bytes included, separate words like spaces; PostgreSQL refuses null bytes outright.
@@ -62,7 +61,7 @@ def search(query):
 
 
 def _full_text_search(articles, query):
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    search_query = SearchQuery(" ".join(terms(query)), search_type="websearch", config=SEARCH_CONFIG)
     return (
         articles.alias(document=search_vector())
         .filter(document=search_query)
@@ -76,7 +75,7 @@ def _word_match(articles, words):
     points = Value(0)
     for word in words:
         articles = articles.filter(
-            Q(headline__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+            Q(headline__icontains=word) | Q(standfirst__icontains=word) | Q(body_text__icontains=word)
         )
         for field, weight in FIELD_POINTS.items():
             points += Case(When(**{f"{field}__icontains": word}, then=Value(weight)), default=Value(0))
@@ -106,7 +105,7 @@ def highlight(text, words):
 def excerpt(article, words):
     """The standfirst, unless only the body holds a search term: then the passage of the body around it."""
     if words and not _pattern(tuple(words)).search(article.standfirst):
-        body = readable_text(article.body)
+        body = article.body_text
         match = _pattern(tuple(words)).search(body)
         if match:
             return highlight(_passage(body, match.start()), words)

@@ -14,8 +14,8 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-prod
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("Set SECRET_KEY to a random value of 32 characters or more when DEBUG is off.")
+if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured("Set SECRET_KEY to a random value of 50 characters or more when DEBUG is off.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.middleware.HealthCheckMiddleware",
     "newsroom.middleware.ProxiedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -117,7 +118,6 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if env.bool("SECURE_PROXY_SSL", default=TRUSTED_PROXY_COUNT > 0):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -135,7 +135,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([MEDIA_URL] if MEDIA_URL.startswith("https://") else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
@@ -157,6 +157,12 @@ COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
 COMMENTS_RATE_PERIOD = env.int("COMMENTS_RATE_PERIOD", default=60)
 COMMENTS_MIN_FILL_SECONDS = env.int("COMMENTS_MIN_FILL_SECONDS", default=3)
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
+COMMENTS_HOLD_ALL = env.bool("COMMENTS_HOLD_ALL", default=True)
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_TRUST_AFTER = env.int("COMMENTS_TRUST_AFTER", default=0)
+COMMENTS_REPORT_THRESHOLD = env.int("COMMENTS_REPORT_THRESHOLD", default=3)
+COMMENTS_NOTIFY_MODERATORS = env.bool("COMMENTS_NOTIFY_MODERATORS", default=True)
+COMMENTS_DIGEST_MINUTES = env.int("COMMENTS_DIGEST_MINUTES", default=10)
 
 LOGGING = {
     "version": 1,

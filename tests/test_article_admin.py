@@ -67,8 +67,9 @@ def test_journalist_creates_a_draft_as_themselves(client, journalist, other_jour
 
 def test_journalist_cannot_publish_by_crafting_a_post(client, journalist, own_draft):
     client.force_login(journalist)
-    client.post(change_url(own_draft), form_data(own_draft, status="published", published_at_0="2020-01-01",
-                                                 published_at_1="10:00"))
+    response = client.post(change_url(own_draft), form_data(own_draft, status="published",
+                                                            published_at_0="2020-01-01", published_at_1="10:00"))
+    assert response.status_code == 302  # the form was accepted; only the publishing fields were ignored
     own_draft.refresh_from_db()
     assert own_draft.status == Article.Status.DRAFT
     assert own_draft.published_at is None
@@ -162,40 +163,77 @@ def test_preview_shows_a_draft_to_its_journalist_and_editors_only(client, journa
     assert client.get(own_draft.get_absolute_url()).status_code == 404
 
 
+def posted_values(form_html):
+    """What a browser would post back from an admin form: its inputs, selects and textareas as shown."""
+    import re
+    from html import unescape
+
+    data = {}
+    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form_html):
+        data[name] = unescape(value)
+    for name, value in re.findall(r'<textarea[^>]*?name="([^"]+)"[^>]*>(.*?)</textarea>', form_html, re.S):
+        data[name] = unescape(value).strip()
+    for name, options in re.findall(r'<select[^>]*?name="([^"]+)"[^>]*>(.*?)</select>', form_html, re.S):
+        data[name] = re.findall(r'<option value="([^"]*)"[^>]*selected', options)
+    checked = re.findall(r'<input[^>]*?type="checkbox"[^>]*?name="([^"]+)"[^>]*?checked', form_html)
+    for name in list(data):
+        if f'type="checkbox" name="{name}"' in form_html and name not in checked:
+            del data[name]
+    return {name: value for name, value in data.items() if name != "csrfmiddlewaretoken"}
+
+
 def test_every_save_records_a_revision_that_can_be_restored(client, editor, make_article):
     article = make_article("First headline")
     client.force_login(editor)
-    client.post(change_url(article), form_data(article, headline="Second headline", status="published",
-                                               published_at_0=timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
-                                               published_at_1=timezone.localtime(article.published_at).strftime("%H:%M:%S")))
+    data = posted_values(client.get(change_url(article)).text)
+    assert client.post(change_url(article), data | {"headline": "Second headline"}).status_code == 302
     article.refresh_from_db()
     assert article.headline == "Second headline"
     assert article.history.count() == 2
-    latest = article.history.first()
-    assert latest.history_user == editor
+    assert article.history.first().history_user == editor
 
     history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert history.status_code == 200
-    assert "Second headline" in history.text or "headline" in history.text
+    assert "First headline" in history.text and "Second headline" in history.text  # what changed
 
     first = article.history.last()
     revert_url = reverse("admin:articles_article_simple_history", args=[article.pk, first.history_id])
-    assert client.get(revert_url).status_code == 200
-    client.post(revert_url, form_data(article, headline="First headline", status="published",
-                                      published_at_0=timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
-                                      published_at_1=timezone.localtime(article.published_at).strftime("%H:%M:%S")))
+    revert_form = client.get(revert_url)
+    assert revert_form.status_code == 200
+    restored = posted_values(revert_form.text)
+    assert restored["headline"] == "First headline"  # the form shows the old version, ready to save
+    assert client.post(revert_url, restored).status_code == 302
     article.refresh_from_db()
     assert article.headline == "First headline"
     assert article.history.count() == 3
+
+
+def test_odd_history_addresses_answer_404(client, editor, article):
+    client.force_login(editor)
+    for url in [f"/admin/articles/article/{article.pk}/history/abc/", "/admin/articles/article/abc/history/1/",
+                "/admin/articles/article/abc/history/", "/admin/articles/article/999999/history/"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_journalist_cannot_see_another_journalists_history(client, journalist, others_draft):
+    client.force_login(journalist)
+    version = others_draft.history.first()
+    assert client.get(reverse("admin:articles_article_history", args=[others_draft.pk])).status_code == 404
+    url = reverse("admin:articles_article_simple_history", args=[others_draft.pk, version.history_id])
+    assert client.get(url).status_code == 404
 
 
 def test_journalist_cannot_restore_a_published_version_of_their_draft(client, journalist, make_article):
     article = make_article("Was live", author=journalist.author)
     published_version = article.history.first()
     article.status = Article.Status.DRAFT
+    article.headline = "Was live, now rewritten"
     article.save()
     client.force_login(journalist)
     url = reverse("admin:articles_article_simple_history", args=[article.pk, published_version.history_id])
-    client.post(url, form_data(article))
+    restored = posted_values(client.get(url).text)
+    assert restored["headline"] == "Was live"
+    assert client.post(url, restored).status_code == 302
     article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT
+    assert article.headline == "Was live"  # the text is restored
+    assert article.status == Article.Status.DRAFT  # the status is not

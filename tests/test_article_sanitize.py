@@ -32,3 +32,15 @@ def test_article_is_sanitised_on_save(make_article):
     assert "<script" not in article.body
     assert "javascript:" not in article.body
     assert "<p>Fine</p>" in article.body
+
+
+def test_article_images_must_come_from_the_site_itself():
+    cleaned = sanitize.clean_article_body('<img src="https://tracker.example/p.gif" alt="x">'
+                                          '<img src="//cdn.example/a.png"><img src="/media/articles/a.jpg" alt="Own">')
+    assert "tracker.example" not in cleaned and "cdn.example" not in cleaned
+    assert '<img src="/media/articles/a.jpg" alt="Own">' in cleaned
+
+
+def test_links_cannot_open_new_windows_or_set_their_own_rel():
+    cleaned = sanitize.clean_article_body('<a href="https://example.org/" target="_blank" rel="dofollow">x</a>')
+    assert cleaned == '<a href="https://example.org/">x</a>'

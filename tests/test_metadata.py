@@ -3,6 +3,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -123,10 +124,11 @@ def test_modified_time_follows_a_correction(client, illustrated_article):
     assert head.first("article:modified_time") == illustrated_article.revised_at.replace(microsecond=0).isoformat()
 
 
-def test_an_article_without_an_image_gets_a_summary_card(client, article):
+def test_an_article_without_an_image_is_shared_with_the_site_logo(client, article):
     head = head_of(client, article.get_absolute_url())
     assert head.first("twitter:card") == "summary"
-    assert "og:image" not in head.meta
+    assert head.first("og:image") == f"{settings.SITE_URL}/static/img/logo.png"
+    assert json_ld(head)["image"] == [head.first("og:image")]
 
 
 def json_ld(head):

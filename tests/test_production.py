@@ -15,7 +15,7 @@ PRODUCTION_ENV = {"DEBUG": "False", "SECRET_KEY": "x" * 20 + "-a-long-random-pro
 
 
 def manage(*args, **env):
-    inherited = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    inherited = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the last is set while a browser test runs
     environment = {key: value for key, value in os.environ.items() if key not in inherited}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, env=environment | env,
                           capture_output=True, text=True, timeout=120)
@@ -28,7 +28,7 @@ def test_deploy_checks_pass_with_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = manage("check", DEBUG="False")
+    result = manage("check", DEBUG="False", SECRET_KEY="")  # set, so that a local .env cannot fill it in
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
 
@@ -37,6 +37,11 @@ def test_health_check_reports_database_and_cache(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_health_check_answers_load_balancers_probing_by_address(client, db):
+    response = client.get("/healthz", HTTP_HOST="10.0.0.5")
+    assert response.status_code == 200
 
 
 def test_health_check_answers_503_when_the_cache_fails(client, db, settings):
@@ -56,6 +61,12 @@ def test_reader_pages_forbid_inline_scripts(client, article):
 def test_only_the_admin_allows_inline_scripts_for_its_editor(admin_client):
     policy = admin_client.get("/admin/articles/article/add/")["Content-Security-Policy"]
     assert "script-src 'self' 'unsafe-inline'" in policy
+
+
+def test_article_preview_keeps_the_strict_policy(admin_client, article):
+    response = admin_client.get(f"/admin/articles/article/{article.pk}/preview/")
+    assert response.status_code == 200
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
 
 
 def test_security_headers_are_sent(client, article):
@@ -79,6 +90,11 @@ def test_errors_show_no_details_to_the_public(db, settings):
     (1, "203.0.113.9", "203.0.113.9"),
     (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the first entry was written by the client
     (2, "198.51.100.1, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+    (1, "203.0.113.9:4711", "203.0.113.9"),
+    (1, "[2001:db8::1]:443", "2001:db8::1"),
+    (1, "2001:db8::2", "2001:db8::2"),
+    (1, "unknown", "127.0.0.1"),  # not an address: the connection's own address stays
+    (3, "203.0.113.9", "127.0.0.1"),  # fewer hops than proxies: the header was not written by them
 ])
 def test_client_address_comes_from_trusted_proxies_only(settings, rf, proxies, forwarded, expected):
     from newsroom.middleware import ProxiedClientAddressMiddleware

@@ -100,14 +100,6 @@ def test_unknown_page_uses_the_custom_404(client, db):
     assert "We can’t find that page" in response.text
 
 
-def test_server_error_uses_the_custom_500_without_details(db):
-    from django.template.loader import render_to_string
-
-    html = render_to_string("500.html")
-    assert "Something went wrong on our side" in html
-    assert "Traceback" not in html
-
-
 def test_author_and_reader_markup_is_escaped(client, make_article, author):
     author.bio = '<script>alert("bio")</script>'
     author.save()

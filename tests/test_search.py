@@ -174,3 +174,10 @@ def test_postgresql_search_uses_the_gin_index_of_the_migration(make_article):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "article_search_idx" in plan
+
+
+def test_the_word_match_looks_at_words_not_markup(client, make_article):
+    make_article("Ferry news", body='<p><strong>Boats</strong> run <a href="https://example.org/">late</a>.</p>')
+    assert "Ferry news" in client.get("/search/?q=boats").text
+    for markup in ["strong", "href", "example"]:
+        assert "Ferry news" not in client.get(f"/search/?q={markup}").text, markup

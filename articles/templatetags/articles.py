@@ -19,6 +19,11 @@ def absolute_url(url):
 
 
 @register.filter
+def share_image(article):
+    return metadata.share_image(article)
+
+
+@register.filter
 def highlight(text, words):
     return search.highlight(text, words)
 

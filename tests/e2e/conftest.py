@@ -1,6 +1,5 @@
 """Browser tests: Playwright driving Debian's Chromium against the site served by pytest-django's live server."""
 
-import os
 import shutil
 from pathlib import Path
 
@@ -12,8 +11,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
 
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make are synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +19,10 @@ def browser():
         pytest.fail("Chromium is needed for the browser tests: run scripts/test-services.sh (make test does).")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop in this thread while the browser lives; the ORM calls the
+    # tests make meanwhile are plain synchronous ones.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
