@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.validators import URLValidator
 
 from articles.sanitize import strip_control_characters
-from comments.models import Comment
+from comments.models import Comment, Concern
 
 RENDERED_AT_SALT = "comments.reply-form.rendered-at"
 MAX_FORM_AGE = 60 * 60 * 24  # a form left open a day must be reloaded
@@ -30,14 +30,19 @@ class ReplyForm(forms.ModelForm):
     remember = forms.BooleanField(
         required=False, label="Save my name, email, and website in this browser for the next time I comment."
     )
+    field_order = ["body", "name", "email", "website", "honeypot", "remember", "is_subscribed"]
 
     class Meta:
         model = Comment
-        fields = ["body", "name", "email", "website", "parent"]
-        labels = {"body": "Comment"}
+        fields = ["body", "name", "email", "website", "parent", "is_subscribed"]
+        labels = {
+            "body": "Comment",
+            "is_subscribed": "Email me when my comment is approved and when someone replies to it.",
+        }
         help_texts = {
             "body": "Up to 5,000 characters. Plain text; you may use a few tags such as <em>, <strong>, <q>.",
             "name": "Shown with your comment. Up to 80 characters.",
+            "is_subscribed": "Every email has a link to stop them in one click.",
         }
         widgets = {
             "body": forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": 5000}),
@@ -113,3 +118,20 @@ class ReplyForm(forms.ModelForm):
             if duplicate.exists():
                 raise forms.ValidationError("You have already posted this comment on this article.")
         return cleaned
+
+
+class ReportForm(forms.Form):
+    concern = forms.ChoiceField(
+        label="What is wrong with this comment?", choices=Concern.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what is wrong with this comment.",
+                        "invalid_choice": "Please choose one of the reasons listed."},
+    )
+    detail = forms.CharField(
+        label="Anything a moderator should know", required=False, max_length=500,
+        help_text="Optional. Up to 500 characters. Moderators read it; it is never published.",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 45, "maxlength": 500}),
+        error_messages={"max_length": "Please keep this to 500 characters (it has %(show_value)d)."},
+    )
+
+    def clean_detail(self):
+        return strip_control_characters(self.cleaned_data["detail"]).strip()

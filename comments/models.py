@@ -1,12 +1,28 @@
+import ipaddress
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from articles import sanitize
-from articles.models import Article
+from articles.models import Article, Tag
+
+
+class Concern(models.TextChoices):
+    """What is wrong with a comment: a moderator's reason to reject it, or a reader's reason to report it."""
+
+    OFF_TOPIC = "off_topic", "Off-topic"
+    ABUSIVE = "abusive", "Abusive or hateful"
+    SPAM = "spam", "Spam or advertising"
+    PERSONAL_DATA = "personal_data", "Shares personal data"
+    LEGAL = "legal", "Legal risk (defamation, contempt of court…)"
+    OTHER = "other", "Other"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -17,6 +33,30 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         """Comments waiting in the moderation queue."""
         return self.filter(status=Comment.Status.PENDING)
+
+    def approved_by_moderator(self):
+        """Approved comments that a moderator approved, not a rule."""
+        return self.approved().exclude(moderated_at=None)
+
+    def from_email(self, email):
+        """Comments posted with this email address, whatever its case."""
+        # Lower() on both sides, so both databases fold case alike and use the comment_email_idx index.
+        return self.alias(address=Lower("email")).filter(address=Lower(Value((email or "").strip())))
+
+    def with_commenter_history(self):
+        """Each comment with how many comments from its email were approved, rejected and spam, and notes on them."""
+        def count(rows):
+            rows = rows.annotate(address=Lower("email")).filter(address=Lower(OuterRef("email"))).order_by()
+            return Coalesce(Subquery(rows.values("address").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+        notes = ModeratorNote.objects.annotate(address=Lower("comment__email"))
+        notes = notes.filter(address=Lower(OuterRef("email"))).order_by().values("address")
+        return self.annotate(
+            history_approved=count(Comment.objects.approved()),
+            history_rejected=count(Comment.objects.filter(status=Comment.Status.REJECTED)),
+            history_spam=count(Comment.objects.filter(status=Comment.Status.SPAM)),
+            history_notes=Coalesce(Subquery(notes.annotate(n=Count("pk")).values("n")[:1]), 0),
+        )
 
     def visible_to(self, pending_ids=()):
         """Approved comments, plus the pending ones this reader posted (their ids come from the session)."""
@@ -35,14 +75,23 @@ class CommentQuerySet(models.QuerySet):
         """Approve comments whose parent is approved or approved with them; others stay where they are."""
         return self.approvable().exclude(status=Comment.Status.APPROVED)._moderate(Comment.Status.APPROVED, by)
 
-    def reject(self, by):
-        return self.exclude(status=Comment.Status.REJECTED)._moderate(Comment.Status.REJECTED, by)
+    def reject(self, by, reason=""):
+        """Reject comments, with one of the Concern choices as the reason or none."""
+        return self.exclude(status=Comment.Status.REJECTED)._moderate(Comment.Status.REJECTED, by, reason)
 
     def mark_spam(self, by):
         return self.exclude(status=Comment.Status.SPAM)._moderate(Comment.Status.SPAM, by)
 
-    def _moderate(self, status, by):
-        return self.update(status=status, moderated_at=timezone.now(), moderated_by=by)
+    def pick(self):
+        """Make approved comments editors' picks; picks must be comments readers see."""
+        return self.approved().filter(is_pick=False).update(is_pick=True)
+
+    def unpick(self):
+        return self.filter(is_pick=True).update(is_pick=False)
+
+    def _moderate(self, status, by, rejection_reason=""):
+        return self.update(status=status, moderated_at=timezone.now(), moderated_by=by,
+                           rejection_reason=rejection_reason)
 
 
 class Comment(models.Model):
@@ -51,6 +100,16 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         SPAM = "spam", "Spam"
         REJECTED = "rejected", "Rejected"
+
+    class ReasonKind(models.TextChoices):
+        HOLD_ALL = "hold_all", "Every new comment held"
+        STRICT_TAG = "strict_tag", "Strict tag"
+        LINKS = "links", "Too many links"
+        WATCHLIST = "watchlist", "Watchlist word"
+        BLOCKLIST = "blocklist", "Blocklist word"
+        BANNED = "banned", "Blocked email, domain or address"
+        REPORTED = "reported", "Reported by readers"
+        TRUSTED = "trusted", "Trusted commenter"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
@@ -71,6 +130,19 @@ class Comment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
     )
+    reason = models.CharField(
+        "why", max_length=300, blank=True, editable=False,
+        help_text="Why a rule held this comment, sent it to spam or let it through.",
+    )
+    reason_kind = models.CharField("reason", max_length=20, choices=ReasonKind.choices, blank=True, editable=False)
+    rejection_reason = models.CharField(
+        max_length=20, choices=Concern.choices, blank=True, help_text="Recorded when the comment is rejected."
+    )
+    is_pick = models.BooleanField("editors' pick", default=False, editable=False)
+    is_subscribed = models.BooleanField(
+        "wants email notices", default=False,
+        help_text="The commenter asked to be emailed when this comment is approved and when someone replies.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -79,6 +151,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_status_idx"),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            models.Index(Lower("email"), name="comment_email_idx"),  # a commenter's history
         ]
         permissions = [
             ("moderate_comment", "Can approve, reject and mark comments as spam"),
@@ -133,3 +206,185 @@ class Comment(models.Model):
             Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk), parent=None
         ).count()
         return earlier_roots // settings.COMMENTS_PER_PAGE + 1
+
+
+class ModeratorNote(models.Model):
+    """A moderator's note on a comment, shown with the commenter's history to staff who see private data."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField("note", max_length=2000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "moderator note"
+
+    def __str__(self):
+        return Truncator(self.body).chars(60)
+
+
+class Report(models.Model):
+    """A reader's report of an approved comment; readers are told apart by keyed hashes, never stored as such."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    concern = models.CharField("what is wrong", max_length=20, choices=Concern.choices)
+    detail = models.TextField(max_length=500, blank=True)
+    session_key = models.CharField(max_length=64, editable=False)
+    address_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "session_key"], name="report_once_per_session"),
+            models.UniqueConstraint(fields=["comment", "address_key"], name="report_once_per_address"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_concern_display()} on comment {self.comment_id}"
+
+
+class WordRule(models.Model):
+    """A word or phrase that holds a comment for review (watchlist) or sends it to spam (blocklist)."""
+
+    class Action(models.TextChoices):
+        HOLD = "hold", "Hold for review (watchlist)"
+        SPAM = "spam", "Send to spam (blocklist)"
+
+    phrase = models.CharField(
+        max_length=100,
+        help_text="Matched as whole words in the comment and the name, whatever the case, also when disguised "
+                  "with repeated letters, dots, dashes or spaces (“baaad”, “b.a.d”).",
+    )
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.HOLD)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["phrase"]
+        constraints = [
+            models.UniqueConstraint(Lower("phrase"), name="wordrule_phrase_unique",
+                                    violation_error_message="This word or phrase is already listed."),
+        ]
+        verbose_name = "watchlist or blocklist word"
+        verbose_name_plural = "watchlist and blocklist"
+
+    def __str__(self):
+        return self.phrase
+
+    def clean(self):
+        self.phrase = " ".join(sanitize.strip_control_characters(self.phrase or "").split())
+        if not any(character.isalnum() for character in self.phrase):
+            raise ValidationError({"phrase": "Enter a word or phrase with at least one letter or digit."})
+
+
+class StrictTag(models.Model):
+    """Stricter moderation for the articles carrying a tag, whatever the site's defaults."""
+
+    tag = models.OneToOneField(Tag, on_delete=models.CASCADE, related_name="+")
+    holds_every_comment = models.BooleanField(
+        default=True, help_text="Hold every comment on these articles for a moderator, trusted commenters' too.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="Hold a comment with more links than this on these articles. Empty: the site's limit.",
+    )
+
+    class Meta:
+        ordering = ["tag__name"]
+        verbose_name = "strict tag"
+
+    def __str__(self):
+        return str(self.tag)
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self):
+        """Bans in force: not lifted and not expired."""
+        return self.filter(lifted_at=None).filter(Q(expires_at=None) | Q(expires_at__gt=timezone.now()))
+
+    def matching(self, email, client_ip=None):
+        """Bans of this email, of its domain or a parent domain, or of this client address."""
+        email = (email or "").strip().lower()
+        labels = email.rpartition("@")[2].split(".")
+        domains = [".".join(labels[n:]) for n in range(len(labels)) if labels[n]]
+        condition = Q(kind=Ban.Kind.EMAIL, value=email) | Q(kind=Ban.Kind.DOMAIN, value__in=domains)
+        try:
+            condition |= Q(kind=Ban.Kind.ADDRESS, value=Ban.normalise(Ban.Kind.ADDRESS, client_ip))
+        except ValueError:
+            pass  # no usable client address to match
+        return self.filter(condition)
+
+    def lift(self, by):
+        """End bans in force now, recording who lifted them and when."""
+        return self.active().update(lifted_at=timezone.now(), lifted_by=by)
+
+
+class Ban(models.Model):
+    """An email, email domain or client address whose comments go straight to spam, for a while or for good."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "email address"
+        DOMAIN = "domain", "email domain"
+        ADDRESS = "address", "client address"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
+    value = models.CharField(
+        max_length=254,
+        help_text="An email address, a domain such as example.org (its subdomains too), or an IP address.",
+    )
+    reason = models.CharField(max_length=200, blank=True, help_text="Recorded with each comment the ban stops.")
+    expires_at = models.DateTimeField("expires", null=True, blank=True, help_text="Empty: the ban never ends.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "value"], name="ban_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}"
+
+    def clean(self):
+        try:
+            self.value = self.normalise(self.kind, self.value)
+        except ValueError as error:
+            raise ValidationError({"value": str(error)}) from None
+
+    @staticmethod
+    def normalise(kind, value):
+        """The form a value is stored and compared in; ValueError says what is wrong with it."""
+        value = (value or "").strip().lower()
+        if kind == Ban.Kind.ADDRESS:
+            try:
+                return ipaddress.ip_address(value).compressed
+            except ValueError:
+                raise ValueError("Enter an IP address such as 192.0.2.7 or 2001:db8::1.") from None
+        if kind == Ban.Kind.DOMAIN:
+            value = value.lstrip("@")
+            labels = value.split(".")
+            if len(labels) < 2 or not all(label and label.replace("-", "").isalnum() for label in labels):
+                raise ValueError("Enter a domain such as example.org.")
+            return value
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValueError("Enter an email address such as name@example.org.") from None
+        return value
+
+    @property
+    def is_active(self):
+        return self.lifted_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    @property
+    def spam_reason(self):
+        """The reason recorded on each comment this ban sends to spam."""
+        return f"spam: blocked {self.get_kind_display()}" + (f" ({self.reason})" if self.reason else "")

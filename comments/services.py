@@ -1,19 +1,35 @@
 """Moderation rules and writes that span models: the one place a reply is accepted."""
 
-from dataclasses import dataclass
+import logging
+import smtplib
+from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.cache import cache
+from django.core.mail import EmailMessage, get_connection
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from articles.sanitize import strip_control_characters
-from comments.models import Comment
+from comments import moderation
+from comments.models import Ban, Comment, Report
+
+logger = logging.getLogger(__name__)
 
 SESSION_PENDING_KEY = "comments_pending"
 SESSION_PENDING_LIMIT = 20
+DIGEST_CACHE_KEY = "comments:moderator-digest"
+DIGEST_LISTED = 10
+UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
 def comments_are_open(article):
@@ -26,9 +42,9 @@ def comments_are_open(article):
     return article.published_at > timezone.now() - timedelta(days=days)
 
 
-def is_rate_limited(client_ip):
-    """Count one posting attempt from `client_ip` and say whether it went over the limit for the period."""
-    key = f"comments:rate:{client_ip}"
+def is_rate_limited(client_ip, action="post"):
+    """Count one attempt to post (or report) from `client_ip` and say whether it went over the limit for the period."""
+    key = f"comments:rate:{client_ip}" if action == "post" else f"comments:rate:{action}:{client_ip}"
     period = settings.COMMENTS_RATE_PERIOD
     if cache.add(key, 1, timeout=period):
         return settings.COMMENTS_RATE_LIMIT < 1
@@ -40,16 +56,201 @@ def is_rate_limited(client_ip):
     return attempts > settings.COMMENTS_RATE_LIMIT
 
 
-def submit_reply(comment, client_ip=None, user_agent="", session=None):
-    """Store a reader's reply in the moderation queue and remember it for its poster's session."""
-    comment.status = Comment.Status.PENDING
+def submit_reply(comment, client_ip=None, user_agent="", session=None, proof_ids=()):
+    """Store a reader's reply with the status and reason the moderation rules give it, and tell whom it concerns."""
+    # A held reply is remembered for its poster's session and announced to moderators; an approved one is
+    # announced to the commenter it answers, if they asked. Mail goes out once the reply is committed.
     comment.ip_address = client_ip or None
     comment.user_agent = strip_control_characters(user_agent or "")[:300]  # PostgreSQL refuses null bytes
+    verdict = moderation.assess(comment, client_ip=comment.ip_address, proof_ids=proof_ids)
+    comment.status, comment.reason, comment.reason_kind = verdict.status, verdict.reason, verdict.kind
     comment.save()
-    if session is not None:
-        pending = [pk for pk in session.get(SESSION_PENDING_KEY, []) if pk != comment.pk]
-        session[SESSION_PENDING_KEY] = [*pending, comment.pk][-SESSION_PENDING_LIMIT:]
+    if comment.is_pending:
+        if session is not None:
+            pending = [pk for pk in session.get(SESSION_PENDING_KEY, []) if pk != comment.pk]
+            session[SESSION_PENDING_KEY] = [*pending, comment.pk][-SESSION_PENDING_LIMIT:]
+        transaction.on_commit(notify_moderators)
+    elif comment.is_approved and comment.parent_id:
+        transaction.on_commit(partial(send_commenter_notices, [comment.pk]))
     return comment
+
+
+def decide(queryset, status, by, rejection_reason=""):
+    """Apply a moderator's decision and, after commit, mail the commenters who asked; returns {comment: old status}."""
+    before = dict(queryset.values_list("pk", "status"))
+    if status == Comment.Status.APPROVED:
+        queryset.approve(by=by)
+    elif status == Comment.Status.REJECTED:
+        queryset.reject(by=by, reason=rejection_reason)
+    else:
+        queryset.mark_spam(by=by)
+    after = Comment.objects.filter(pk__in=before).select_related("article")
+    changed = {comment: before[comment.pk] for comment in after if comment.status != before[comment.pk]}
+    approved = [comment.pk for comment in changed if comment.is_approved]
+    if approved:
+        transaction.on_commit(partial(send_commenter_notices, approved))
+    return changed
+
+
+def reader_keys(session_key, client_ip):
+    """Keyed hashes that tell one reader's reports apart without storing their session or address."""
+    return (salted_hmac("comments.report.session", session_key or "", algorithm="sha256").hexdigest(),
+            salted_hmac("comments.report.address", client_ip or "", algorithm="sha256").hexdigest())
+
+
+def has_reported(comment, session_key, client_ip):
+    session_hash, address_hash = reader_keys(session_key, client_ip)
+    return comment.reports.filter(Q(session_key=session_hash) | Q(address_key=address_hash)).exists()
+
+
+def report_comment(comment, concern, detail="", session_key="", client_ip=""):
+    """Record one reader's report, saying whether it was new; enough readers send the comment back to the queue."""
+    # A reader is a browser session and a client address: either one already seen on this comment refuses the
+    # report. Only reports since the comment's last moderation count, so a moderator's approval clears the slate.
+    if has_reported(comment, session_key, client_ip):
+        return False
+    session_hash, address_hash = reader_keys(session_key, client_ip)
+    try:
+        with transaction.atomic():
+            Report.objects.create(comment=comment, concern=concern, detail=detail, session_key=session_hash,
+                                  address_key=address_hash)
+    except IntegrityError:  # the same reader, in two requests at once
+        return False
+    reports = comment.reports.all()
+    if comment.moderated_at is not None:
+        reports = reports.filter(created_at__gt=comment.moderated_at)
+    count = reports.count()
+    if count >= settings.COMMENTS_REPORT_THRESHOLD:
+        held = Comment.objects.approved().filter(pk=comment.pk).update(
+            status=Comment.Status.PENDING, reason=f"held: reported by {count} readers",
+            reason_kind=Comment.ReasonKind.REPORTED,
+        )
+        if held:
+            transaction.on_commit(notify_moderators)
+    comment.refresh_from_db()
+    return True
+
+
+def ban_commenters(comments, kind, by, reason="", expires_at=None):
+    """Ban the email, email domain or client address of each comment, once each; returns the new bans."""
+    values = set()
+    for comment in comments:
+        raw = {Ban.Kind.EMAIL: comment.email, Ban.Kind.DOMAIN: comment.email.rpartition("@")[2],
+               Ban.Kind.ADDRESS: comment.ip_address}[kind]
+        try:
+            values.add(Ban.normalise(kind, raw))
+        except ValueError:
+            continue  # a comment without a client address, say
+    in_force = set(Ban.objects.active().filter(kind=kind, value__in=values).values_list("value", flat=True))
+    return Ban.objects.bulk_create([
+        Ban(kind=kind, value=value, reason=reason, expires_at=expires_at, created_by=by)
+        for value in sorted(values - in_force)
+    ])
+
+
+def unsubscribe_url(comment):
+    """An address that stops notices to the commenter of `comment`, proven by its signature, not a login."""
+    token = signing.dumps(comment.pk, salt=UNSUBSCRIBE_SALT)
+    return settings.SITE_URL + reverse("comments:unsubscribe", kwargs={"token": token})
+
+
+def comment_for_unsubscribe_token(token):
+    """The comment an unsubscribe link was made for, or None if the link was altered or the comment is gone."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Comment.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+
+
+def unsubscribe(comment):
+    """Stop every notice to the email of `comment`, for all the comments posted with it."""
+    return Comment.objects.from_email(comment.email).filter(is_subscribed=True).update(is_subscribed=False)
+
+
+def may_email(address):
+    """Mail goes only to an address carried by a comment a moderator approved, so the form cannot mail strangers."""
+    return Comment.objects.from_email(address).approved_by_moderator().exists()
+
+
+def moderator_addresses():
+    """The email addresses of active staff who may moderate comments."""
+    permission = {"codename": "moderate_comment", "content_type__app_label": "comments"}
+    can_moderate = (Q(is_superuser=True) | Q(**{f"user_permissions__{k}": v for k, v in permission.items()})
+                    | Q(**{f"groups__permissions__{k}": v for k, v in permission.items()}))
+    users = get_user_model().objects.filter(can_moderate, is_active=True, is_staff=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def notify_moderators():
+    """Email moderators what waits in the queue, at most once every COMMENTS_DIGEST_MINUTES."""
+    if not settings.COMMENTS_NOTIFY_MODERATORS:
+        return
+    recipients = moderator_addresses()
+    if not recipients or not cache.add(DIGEST_CACHE_KEY, True, timeout=settings.COMMENTS_DIGEST_MINUTES * 60):
+        return
+    pending = Comment.objects.pending().select_related("article").order_by("created_at", "pk")
+    count = pending.count()
+    if not count:
+        return
+    context = {"count": count, "comments": list(pending[:DIGEST_LISTED]), "minutes": settings.COMMENTS_DIGEST_MINUTES,
+               "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
+               "site_name": settings.SITE_NAME}
+    subject = f"[{settings.SITE_NAME}] {count} comment{'s' if count != 1 else ''} waiting for moderation"
+    body = render_to_string("comments/email/moderator_digest.txt", context)
+    _send([EmailMessage(subject, body, to=[address]) for address in recipients])
+
+
+def send_commenter_notices(comment_ids):
+    """Tell opted-in commenters that a moderator approved their comment, or that an approved reply answers it."""
+    approved = Comment.objects.approved().filter(pk__in=comment_ids).select_related("article", "parent")
+    # A comment put back after readers reported it was announced when it was first published.
+    approved = list(approved.exclude(reason_kind=Comment.ReasonKind.REPORTED))
+    messages = [_approval_notice(comment) for comment in approved
+                if comment.is_subscribed and comment.moderated_at is not None]
+    replies_by_parent = {}
+    for reply in approved:
+        parent = reply.parent
+        if parent is not None and parent.email.lower() != reply.email.lower():
+            replies_by_parent.setdefault(parent, []).append(reply)
+    for parent, replies in replies_by_parent.items():
+        if parent.is_subscribed and parent.is_approved and may_email(parent.email):
+            messages.append(_reply_notice(parent, replies))
+    _send(messages)
+
+
+def _approval_notice(comment):
+    subject = f"Your comment on “{comment.article.headline}” is published"
+    return _notice(comment, subject, "comments/email/comment_approved.txt", {})
+
+
+def _reply_notice(parent, replies):
+    subject = f"New repl{'ies' if len(replies) > 1 else 'y'} to your comment on “{parent.article.headline}”"
+    links = [(reply, settings.SITE_URL + reply.get_absolute_url()) for reply in replies]
+    return _notice(parent, subject, "comments/email/reply_posted.txt", {"replies": links})
+
+
+def _notice(comment, subject, template_name, context):
+    """A message to a commenter with a one-click unsubscribe link (RFC 8058) in its body and headers."""
+    unsubscribe = unsubscribe_url(comment)
+    context = {"comment": comment, "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+               "unsubscribe_url": unsubscribe, "site_name": settings.SITE_NAME, **context}
+    headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return EmailMessage(" ".join(subject.split()), render_to_string(template_name, context), to=[comment.email],
+                        headers=headers)
+
+
+def _send(messages):
+    """Send each message; a failing mail server is logged, and what was stored stays stored."""
+    connection = get_connection()
+    sent = 0
+    for message in messages:
+        try:
+            sent += connection.send_messages([message]) or 0
+        except (smtplib.SMTPException, OSError) as error:
+            # The class name only: refused-recipient errors carry the addresses, which logs must not keep.
+            logger.error("Mail “%s” not sent: %s", message.subject, type(error).__name__)
+    return sent
 
 
 def pending_ids(session):
@@ -58,14 +259,16 @@ def pending_ids(session):
 
 @dataclass
 class Thread:
-    """A page of an article's comment section: top-level comments with their replies attached."""
+    """A page of an article's comment section: top-level comments with their replies, or the editors' picks."""
 
     page: object
     approved_count: int
+    picks: list = field(default_factory=list)
+    showing_picks: bool = False
 
 
-def build_thread(article, session=None, page_number=1):
-    """Fetch the comments a reader may see in one query and arrange them as a paginated tree."""
+def build_thread(article, session=None, page_number=1, picks_only=False):
+    """Fetch the comments a reader may see in one query and arrange them as a paginated tree, or list the picks."""
     comments = list(article.comments.visible_to(pending_ids(session)).order_by("created_at", "pk"))
     by_id = {comment.pk: comment for comment in comments}
     roots = []
@@ -73,6 +276,7 @@ def build_thread(article, session=None, page_number=1):
     for comment in comments:
         comment.children = []
         comment.accepts_replies = comment.is_approved and comment.depth + 1 < max_depth
+        comment.in_reply_to = by_id.get(comment.parent_id)
     for comment in comments:
         parent = by_id.get(comment.parent_id)
         if comment.parent_id is None:
@@ -80,9 +284,19 @@ def build_thread(article, session=None, page_number=1):
         elif parent is not None:
             parent.children.append(comment)
         # A reply whose parent is hidden stays hidden with it.
+    shown = list(walk(roots))
+    picks = [comment for comment in shown if comment.is_pick and comment.is_approved]
     approved_count = sum(1 for comment in comments if comment.is_approved)
-    page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
-    return Thread(page=page, approved_count=approved_count)
+    showing_picks = picks_only and bool(picks)
+    page = Paginator(picks if showing_picks else roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
+    return Thread(page=page, approved_count=approved_count, picks=picks, showing_picks=showing_picks)
+
+
+def walk(comments):
+    """The comments and all their replies, in thread order."""
+    for comment in comments:
+        yield comment
+        yield from walk(comment.children)
 
 
 def approved_counts(articles):

@@ -4,13 +4,14 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Tag
 from comments.forms import sign_render_time
-from comments.models import Comment
+from comments.models import Ban, Comment, WordRule
 
 
 @pytest.fixture(autouse=True)
@@ -129,4 +130,34 @@ def send_reply(client, article, reply_data):
     def send(to=None, by=None, follow=False, **fields):
         url = reverse("comments:post", kwargs={"slug": (to or article).slug})
         return (by or client).post(url, reply_data(**fields), follow=follow)
+    return send
+
+
+@pytest.fixture
+def mailed_moderator(make_user):
+    """A moderator with an email address, who gets the moderation digest."""
+    return make_user("mailed-moderator", "Moderator", email="desk@staff.invalid")
+
+
+@pytest.fixture
+def make_word_rule(db):
+    def make(phrase, action=WordRule.Action.HOLD):
+        return WordRule.objects.create(phrase=phrase, action=action)
+    return make
+
+
+@pytest.fixture
+def make_ban(db):
+    def make(value, kind=Ban.Kind.EMAIL, **fields):
+        return Ban.objects.create(kind=kind, value=value, **fields)
+    return make
+
+
+@pytest.fixture
+def send_report(db):
+    """Reports a comment from a reader: each `address` with a fresh browser is another reader."""
+    def send(comment, by=None, address="203.0.113.10", concern="abusive", follow=False, **fields):
+        browser = by or Client()
+        url = reverse("comments:report", kwargs={"pk": comment.pk})
+        return browser.post(url, {"concern": concern, "detail": "", **fields}, REMOTE_ADDR=address, follow=follow)
     return send

@@ -15,9 +15,11 @@ def reply_section(context, article):
     request = context.get("request")
     session = getattr(request, "session", None)
     query = getattr(request, "GET", {})
-    thread = services.build_thread(article, session=session, page_number=query.get("cpage", 1))
+    thread = services.build_thread(article, session=session, page_number=query.get("cpage", 1),
+                                   picks_only=query.get("comments") == "picks")
     replying_to = _replying_to(query.get("replyto"), thread)
-    is_open = services.comments_are_open(article) and not context.get("is_preview")
+    is_preview = bool(context.get("is_preview"))
+    is_open = services.comments_are_open(article) and not is_preview
     form = None
     if is_open:
         initial = remembered_author(request) if request is not None else {}
@@ -29,6 +31,7 @@ def reply_section(context, article):
         "thread": thread,
         "form": form,
         "is_open": is_open,
+        "can_report": not is_preview,
         "replying_to": replying_to,
         "request": request,
     }
@@ -37,16 +40,10 @@ def reply_section(context, article):
 def _replying_to(raw_id, thread):
     """The approved comment on this page that the reader chose to answer, if any."""
     try:
-        comment = next(comment for comment in _walk(thread.page.object_list) if comment.pk == int(raw_id))
+        comment = next(comment for comment in services.walk(thread.page.object_list) if comment.pk == int(raw_id))
     except (TypeError, ValueError, StopIteration):
         return None
     return comment if comment.is_approved else None
-
-
-def _walk(comments):
-    for comment in comments:
-        yield comment
-        yield from _walk(comment.children)
 
 
 @register.simple_tag

@@ -1,0 +1,130 @@
+"""Moderation rules: what becomes of a new comment, and why, in words a moderator reads in the queue."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+
+from articles import sanitize
+from comments.models import Ban, Comment, StrictTag, WordRule
+
+# Letters and digits disguised as one another; "$" and "@" stand for letters often enough to be read as them.
+LOOKALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+WORD = re.compile(r"[^\W_]+")
+LINK = re.compile(r"<a\s[^>]*\bhref=", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a rule decided for a comment: its status, the reason in words, and the reason's kind for filtering."""
+
+    status: str
+    reason: str = ""
+    kind: str = ""
+
+
+def find_phrase(text, phrases):
+    """The first of `phrases` found in `text` as whole words, case-insensitive, despite cheap disguises, or None."""
+    # Whole words: "press" is not in "WordPress" nor in "pressing". Disguises seen through: accents and look-alike
+    # digits ("b4d"), repeated letters ("baaad"), and dots, dashes or spaces between letters ("b.a.d", "b a d").
+    readings = _readings(text or "")
+    for phrase in phrases:
+        pattern = _phrase_pattern(phrase)
+        if pattern is not None and any(pattern.search(reading) for reading in readings):
+            return phrase
+    return None
+
+
+def _normalise(text):
+    """Lowercase letters without accents or invisible characters, with look-alike digits read as letters."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+    return kept.casefold().translate(LOOKALIKES)
+
+
+def _readings(text):
+    """The text as words separated by single spaces, read three ways so that disguised words show through."""
+    text = _normalise(text)
+    words = WORD.findall(text)
+    # Punctuation inside a run of characters joins its pieces: "b.a.d" and "b-a-d" read "bad".
+    joined = ["".join(WORD.findall(chunk)) for chunk in text.split()]
+    # Letters spaced out one by one join up: "b a d" reads "bad".
+    spaced, run = [], []
+    for word in [*words, ""]:
+        if len(word) == 1:
+            run.append(word)
+            continue
+        if run:
+            spaced.append("".join(run))
+            run = []
+        if word:
+            spaced.append(word)
+    return {" ".join(words), " ".join(word for word in joined if word), " ".join(spaced)}
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrase):
+    """A pattern finding the phrase as whole words, each letter repeated at least as often as in the phrase."""
+    words = WORD.findall(_normalise(phrase))
+    if not words:
+        return None
+    parts = []
+    for word in words:
+        runs = [(match.group()[0], len(match.group())) for match in re.finditer(r"(.)\1*", word)]
+        parts.append("".join(re.escape(char) + ("+" if count == 1 else f"{{{count},}}") for char, count in runs))
+    return re.compile(r"(?<!\S)" + " ".join(parts) + r"(?!\S)")
+
+
+def count_links(body):
+    """The links a reader sees in a comment body, typed as markup or as bare addresses."""
+    return len(LINK.findall(sanitize.clean_reply_body(body)))
+
+
+def is_trusted(email, proof_ids):
+    """A commenter is trusted when their browser proves a moderator approved a comment of theirs under this email."""
+    # The proof is the list of comment ids in the browser's signed cookie: an email typed alone proves nothing.
+    # Trust also needs COMMENTS_TRUST_AFTER comments from the email approved by a moderator, and none refused.
+    needed = settings.COMMENTS_TRUST_AFTER
+    if needed < 1 or not proof_ids:
+        return False
+    theirs = Comment.objects.from_email(email)
+    approved = theirs.approved_by_moderator()
+    if not approved.filter(pk__in=proof_ids).exists():
+        return False
+    if theirs.filter(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]).exists():
+        return False
+    return approved.count() >= needed
+
+
+def assess(comment, client_ip=None, proof_ids=()):
+    """Apply the rules, strictest first, to a comment about to be stored, and say what becomes of it and why."""
+    Status, Kind = Comment.Status, Comment.ReasonKind
+    ban = Ban.objects.active().matching(comment.email, client_ip).first()
+    if ban is not None:
+        return Verdict(Status.SPAM, ban.spam_reason, Kind.BANNED)
+
+    text = f"{comment.name}\n{comment.body}"
+    rules = list(WordRule.objects.values_list("action", "phrase"))
+    blocked = find_phrase(text, [phrase for action, phrase in rules if action == WordRule.Action.SPAM])
+    if blocked:
+        return Verdict(Status.SPAM, f"spam: blocklist word '{blocked}'", Kind.BLOCKLIST)
+    watched = find_phrase(text, [phrase for action, phrase in rules if action == WordRule.Action.HOLD])
+    if watched:
+        return Verdict(Status.PENDING, f"held: watchlist word '{watched}'", Kind.WATCHLIST)
+
+    strict_tags = list(StrictTag.objects.filter(tag__in=comment.article.tags.all()).select_related("tag"))
+    limits = [settings.COMMENTS_MAX_LINKS, *(tag.max_links for tag in strict_tags if tag.max_links is not None)]
+    limit, links = min(limits), count_links(comment.body)
+    if links > limit:
+        return Verdict(Status.PENDING, f"held: {links} links (limit {limit})", Kind.LINKS)
+
+    holding = [tag for tag in strict_tags if tag.holds_every_comment]
+    if holding:
+        return Verdict(Status.PENDING, f"held: articles tagged '{holding[0].tag}' hold every comment", Kind.STRICT_TAG)
+    if settings.COMMENTS_HOLD_ALL:
+        if is_trusted(comment.email, proof_ids):
+            return Verdict(Status.APPROVED, "approved: trusted returning commenter", Kind.TRUSTED)
+        return Verdict(Status.PENDING, "held: every new comment is held", Kind.HOLD_ALL)
+    return Verdict(Status.APPROVED)

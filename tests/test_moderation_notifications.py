@@ -1,0 +1,258 @@
+import logging
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from comments import services
+from comments.models import Comment, WordRule
+
+CHANGELIST = reverse("admin:comments_comment_changelist")
+
+
+class BrokenMailBackend(BaseEmailBackend):
+    """A mail server that refuses every message, as a failing SMTP server does."""
+
+    error = smtplib.SMTPRecipientsRefused({"rita@example.org": (550, b"mailbox unavailable")})
+
+    def send_messages(self, messages):
+        raise self.error
+
+
+class UnreachableMailBackend(BrokenMailBackend):
+    error = ConnectionRefusedError(111, "Connection refused")
+
+
+def approve(client, *comments):
+    return client.post(f"{CHANGELIST}?status=all",
+                       {"action": "approve", "_selected_action": [c.pk for c in comments]}, follow=True)
+
+
+def sent_to(address):
+    return [message for message in mail.outbox if address in message.to]
+
+
+class TestModeratorDigest:
+    def test_a_held_comment_emails_the_moderators_after_it_is_committed(self, mailed_moderator, article, send_reply,
+                                                                        django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks() as callbacks:
+            send_reply(body="Please look at me.", name="Rita Reader")
+        assert mail.outbox == []  # nothing goes out before the comment is committed
+
+        for callback in callbacks:
+            callback()
+
+        [digest] = mail.outbox
+        assert digest.to == ["desk@staff.invalid"]
+        assert digest.subject == "[Newsroom] 1 comment waiting for moderation"
+        assert "Rita Reader on “Council approves budget” (held: every new comment is held):" in digest.body
+        assert "Please look at me." in digest.body
+        assert f"http://127.0.0.1:8000{CHANGELIST}" in digest.body
+        assert "rita@example.org" not in digest.body
+
+    def test_many_held_comments_send_one_digest_per_period(self, settings, mailed_moderator, send_reply,
+                                                           django_capture_on_commit_callbacks):
+        settings.COMMENTS_DIGEST_MINUTES = 10
+        with django_capture_on_commit_callbacks(execute=True):
+            for n in range(3):
+                send_reply(body=f"Held comment {n}.")
+        assert len(mail.outbox) == 1
+
+        cache.delete(services.DIGEST_CACHE_KEY)  # the period has passed
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="One more.")
+        assert len(mail.outbox) == 2
+        assert mail.outbox[1].subject == "[Newsroom] 4 comments waiting for moderation"
+
+    def test_only_staff_who_moderate_and_have_an_email_get_the_digest(self, admin_user, mailed_moderator, moderator,
+                                                                     journalist, make_user, send_reply,
+                                                                     django_capture_on_commit_callbacks):
+        make_user("away", "Moderator", email="away@staff.invalid", is_active=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply()
+        assert sorted(address for message in mail.outbox for address in message.to) == [
+            admin_user.email, "desk@staff.invalid"]
+
+    def test_spam_sends_no_digest(self, mailed_moderator, make_word_rule, send_reply,
+                                  django_capture_on_commit_callbacks):
+        make_word_rule("casino", WordRule.Action.SPAM)
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="Casino!")
+        assert mail.outbox == []
+
+    def test_the_digest_can_be_switched_off(self, settings, mailed_moderator, send_reply,
+                                            django_capture_on_commit_callbacks):
+        settings.COMMENTS_NOTIFY_MODERATORS = False
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply()
+        assert mail.outbox == []
+
+    def test_a_comment_sent_back_by_reports_emails_the_moderators(self, settings, mailed_moderator, make_comment,
+                                                                  send_report, django_capture_on_commit_callbacks):
+        settings.COMMENTS_REPORT_THRESHOLD = 1
+        with django_capture_on_commit_callbacks(execute=True):
+            send_report(make_comment("Reported."))
+        [digest] = mail.outbox
+        assert "(held: reported by 1 readers)" in digest.body
+
+
+class TestCommenterNotices:
+    def test_a_fresh_pending_comment_sends_nothing_to_its_commenter(self, mailed_moderator, send_reply,
+                                                                    django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(is_subscribed="on", email="stranger@example.org")
+        assert Comment.objects.get().is_subscribed
+        assert sent_to("stranger@example.org") == []
+        assert [message.to for message in mail.outbox] == [["desk@staff.invalid"]]
+
+    def test_an_opted_in_commenter_is_told_once_a_moderator_approves(self, client, moderator, article, send_reply,
+                                                                     django_capture_on_commit_callbacks):
+        send_reply(is_subscribed="on", body="Tell me when it is up.")
+        comment = Comment.objects.get()
+        client.force_login(moderator)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            approve(client, comment)
+
+        [notice] = sent_to("rita@example.org")
+        assert notice.subject == "Your comment on “Council approves budget” is published"
+        assert f"http://127.0.0.1:8000{comment.get_absolute_url()}" in notice.body
+        unsubscribe = services.unsubscribe_url(comment)
+        assert unsubscribe in notice.body
+        assert notice.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+        assert notice.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    def test_a_commenter_who_did_not_opt_in_gets_no_mail(self, client, moderator, send_reply,
+                                                         django_capture_on_commit_callbacks):
+        send_reply()
+        client.force_login(moderator)
+        with django_capture_on_commit_callbacks(execute=True):
+            approve(client, Comment.objects.get())
+        assert mail.outbox == []
+
+    def test_an_opted_in_commenter_is_told_of_an_approved_reply(self, client, moderator, make_comment, send_reply,
+                                                                django_capture_on_commit_callbacks):
+        parent = make_comment("The parent.", name="Paula", email="paula@example.org", is_subscribed=True,
+                              moderated_by=moderator, moderated_at=timezone.now())
+        send_reply(parent=str(parent.pk), name="Rhys Replier", email="rhys@example.org", body="I disagree, Paula.")
+        reply = Comment.objects.get(body="I disagree, Paula.")
+        client.force_login(moderator)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            approve(client, reply)
+
+        [notice] = sent_to("paula@example.org")
+        assert notice.subject == "New reply to your comment on “Council approves budget”"
+        assert "Rhys Replier: I disagree, Paula." in notice.body
+        assert f"http://127.0.0.1:8000{reply.get_absolute_url()}" in notice.body
+        assert "rhys@example.org" not in notice.body
+        assert sent_to("rhys@example.org") == []
+
+    def test_a_reply_to_oneself_sends_no_reply_notice(self, client, moderator, make_comment, send_reply,
+                                                      django_capture_on_commit_callbacks):
+        parent = make_comment("The parent.", email="RITA@example.org", is_subscribed=True, moderated_by=moderator,
+                              moderated_at=timezone.now())
+        send_reply(parent=str(parent.pk))
+        client.force_login(moderator)
+        with django_capture_on_commit_callbacks(execute=True):
+            approve(client, Comment.objects.get(body="I was at the meeting and agree."))
+        assert mail.outbox == []
+
+    def test_no_mail_goes_to_an_address_no_moderator_ever_approved(self, settings, client, article, send_reply,
+                                                                   django_capture_on_commit_callbacks):
+        # With every comment published at once, a stranger's address typed in the form is never vouched for.
+        settings.COMMENTS_HOLD_ALL = False
+        send_reply(body="Typed with a stranger's address.", email="stranger@example.org", is_subscribed="on")
+        parent = Comment.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(by=Client(), parent=str(parent.pk), email="someone@example.org", body="A reply.")
+        assert Comment.objects.get(body="A reply.").is_approved
+        assert mail.outbox == []
+
+    def test_a_reply_published_at_once_tells_the_vouched_parent(self, settings, moderator, make_comment, send_reply,
+                                                                django_capture_on_commit_callbacks):
+        settings.COMMENTS_HOLD_ALL = False
+        parent = make_comment("The parent.", email="paula@example.org", is_subscribed=True, moderated_by=moderator,
+                              moderated_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(parent=str(parent.pk))
+        assert len(sent_to("paula@example.org")) == 1
+
+
+class TestUnsubscribe:
+    @pytest.fixture
+    def subscribed(self, make_comment):
+        first = make_comment("First.", email="rita@example.org", is_subscribed=True)
+        make_comment("Second.", email="RITA@example.org", is_subscribed=True)
+        return first
+
+    def test_the_link_asks_to_confirm_without_a_login_and_changes_nothing_on_get(self, client, subscribed):
+        page = client.get(services.unsubscribe_url(subscribed))
+        assertContains(page, "Stop emails about your comments?")
+        assertContains(page, '<button type="submit" class="button">Unsubscribe</button>', html=True)
+        assertNotContains(page, "rita@example.org")
+        assert Comment.objects.filter(is_subscribed=True).count() == 2
+
+    def test_confirming_stops_every_notice_to_the_address(self, client, subscribed, make_comment):
+        other = make_comment("Someone else's.", email="other@example.org", is_subscribed=True)
+
+        page = client.post(services.unsubscribe_url(subscribed))
+
+        assertContains(page, "You are unsubscribed")
+        assert list(Comment.objects.filter(is_subscribed=True)) == [other]
+
+    def test_a_mail_clients_one_click_post_works_without_a_csrf_token(self, subscribed):
+        browser = Client(enforce_csrf_checks=True)
+        response = browser.post(services.unsubscribe_url(subscribed), "List-Unsubscribe=One-Click",
+                                content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 200
+        assert not Comment.objects.filter(is_subscribed=True).exists()
+
+    @pytest.mark.parametrize("token", ["nonsense", "1:abc", "\x00", "a" * 5000, "eyJ9:1abc:def"])
+    def test_an_altered_link_is_refused_with_a_clear_page(self, client, subscribed, token):
+        url = reverse("comments:unsubscribe", kwargs={"token": "PLACEHOLDER"}).replace("PLACEHOLDER", token)
+        for response in (client.get(url), client.post(url)):
+            assertContains(response, "This link does not work", status_code=400)
+        assert Comment.objects.filter(is_subscribed=True).count() == 2
+
+    def test_after_unsubscribing_no_notice_is_sent(self, client, moderator, send_reply,
+                                                   django_capture_on_commit_callbacks):
+        send_reply(is_subscribed="on")
+        comment = Comment.objects.get()
+        Client().post(services.unsubscribe_url(comment))
+        client.force_login(moderator)
+        with django_capture_on_commit_callbacks(execute=True):
+            approve(client, comment)
+        assert mail.outbox == []
+
+
+@pytest.mark.parametrize("backend", ["BrokenMailBackend", "UnreachableMailBackend"])
+def test_a_failing_mail_server_is_logged_and_never_loses_a_comment(settings, caplog, client, article, moderator,
+                                                                   mailed_moderator, send_reply, backend,
+                                                                   django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = f"{__name__}.{backend}"
+
+    with caplog.at_level(logging.ERROR, logger="comments.services"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = send_reply(is_subscribed="on", follow=True)
+        comment = Comment.objects.get()
+        client.force_login(moderator)
+        with django_capture_on_commit_callbacks(execute=True):
+            approved = approve(client, comment)
+
+    assertContains(response, "Your comment is awaiting moderation.")
+    assertContains(approved, "1 comment approved.")
+    comment.refresh_from_db()
+    assert comment.is_approved
+    error = "SMTPRecipientsRefused" if backend == "BrokenMailBackend" else "ConnectionRefusedError"
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Mail “[Newsroom] 1 comment waiting for moderation” not sent: {error}",
+        f"Mail “Your comment on “Council approves budget” is published” not sent: {error}",
+    ]
+    assert "rita@example.org" not in caplog.text
