@@ -114,7 +114,8 @@ def _has_private_data_permission(request):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "article", "name", "status", "why", "reports", "is_pick", "created_at", "waited"]
     list_display_links = ["excerpt"]
-    list_filter = [QueueStatusFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason", "article"]
+    list_filter = [QueueStatusFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason",
+                   ("article", admin.RelatedOnlyFieldListFilter)]  # lists no article without comments
     list_select_related = ["article"]
     search_fields = ["body", "name", "article__headline"]
     ordering = ["created_at", "pk"]  # oldest waiting first

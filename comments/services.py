@@ -265,6 +265,7 @@ class Thread:
     approved_count: int
     picks: list = field(default_factory=list)
     showing_picks: bool = False
+    has_pending: bool = False
 
 
 def build_thread(article, session=None, page_number=1, picks_only=False):
@@ -286,10 +287,11 @@ def build_thread(article, session=None, page_number=1, picks_only=False):
         # A reply whose parent is hidden stays hidden with it.
     shown = list(walk(roots))
     picks = [comment for comment in shown if comment.is_pick and comment.is_approved]
-    approved_count = sum(1 for comment in comments if comment.is_approved)
+    approved_count = sum(1 for comment in shown if comment.is_approved)
     showing_picks = picks_only and bool(picks)
     page = Paginator(picks if showing_picks else roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
-    return Thread(page=page, approved_count=approved_count, picks=picks, showing_picks=showing_picks)
+    return Thread(page=page, approved_count=approved_count, picks=picks, showing_picks=showing_picks,
+                  has_pending=any(comment.is_pending for comment in shown))
 
 
 def walk(comments):
@@ -304,5 +306,8 @@ def approved_counts(articles):
     ids = [article.pk for article in articles]
     if not ids:
         return {}
-    rows = Comment.objects.approved().filter(article__in=ids).values("article").annotate(n=Count("pk"))
+    hidden = [status for status in Comment.Status.values if status != Comment.Status.APPROVED]
+    # Replies under a comment that was taken down are hidden with it; threads are three levels deep by default.
+    visible = Comment.objects.approved().exclude(parent__status__in=hidden).exclude(parent__parent__status__in=hidden)
+    rows = visible.filter(article__in=ids).values("article").annotate(n=Count("pk"))
     return {row["article"]: row["n"] for row in rows}

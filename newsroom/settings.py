@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "comments.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -21,11 +21,14 @@ def reply_section(context, article):
     is_preview = bool(context.get("is_preview"))
     is_open = services.comments_are_open(article) and not is_preview
     form = None
+    remembered = remembered_author(request) if request is not None else {}
     if is_open:
-        initial = remembered_author(request) if request is not None else {}
+        initial = dict(remembered)
         initial["parent"] = replying_to.pk if replying_to else None
         initial["remember"] = bool(initial.get("email"))
         form = ReplyForm(instance=Comment(article=article), initial=initial)
+    if request is not None and (thread.has_pending or remembered):
+        request.shows_private_content = True  # see comments.middleware.PrivatePagesMiddleware
     return {
         "article": article,
         "thread": thread,
