@@ -112,7 +112,7 @@ def _has_private_data_permission(request):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "article", "name", "status", "why", "reports", "is_pick", "created_at", "waited"]
+    list_display = ["excerpt", "on_article", "name", "status", "why", "reports", "is_pick", "created_at", "waited"]
     list_display_links = ["excerpt"]
     list_filter = [QueueStatusFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason",
                    ("article", admin.RelatedOnlyFieldListFilter)]  # lists no article without comments
@@ -190,6 +190,10 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def excerpt(self, obj):
         return obj.excerpt
+
+    @admin.display(description="Article", ordering="article__headline")
+    def on_article(self, obj):
+        return Truncator(obj.article.headline).chars(50)
 
     @admin.display(description="Why", ordering="reason")
     def why(self, obj):

@@ -16,11 +16,13 @@ class Command(BaseCommand):
         rows = json.loads(DEMO_CONTENT.read_text(encoding="utf-8")).get("comments", [])
         added = 0
         with transaction.atomic():
-            for row in rows:
+            for position, row in enumerate(rows):
                 article = Article.objects.filter(slug=row["article"]).first()
                 if article is None or article.comments.filter(name=row["name"], parent=None).exists():
                     continue
-                added += self.add(article, row, parent=None, after=article.published_at)
+                # Readers arrive over the hours after publication, not all at once.
+                after = article.published_at + timedelta(minutes=23 * position)
+                added += self.add(article, row, parent=None, after=after)
         self.stdout.write(f"Demo comments: {added} new, {Comment.objects.count()} in all.")
 
     def add(self, article, row, parent, after):
