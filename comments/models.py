@@ -25,6 +25,13 @@ class Concern(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def shown_condition():
+    """Approved, with parent and grandparent approved too; deeper threads than the default three levels keep
+    replies whose great-grandparent was taken down, which the page then leaves out."""
+    hidden = [status for status in Comment.Status.values if status != Comment.Status.APPROVED]
+    return Q(status=Comment.Status.APPROVED) & ~Q(parent__status__in=hidden) & ~Q(parent__parent__status__in=hidden)
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         """Comments every reader sees."""
@@ -61,6 +68,10 @@ class CommentQuerySet(models.QuerySet):
     def visible_to(self, pending_ids=()):
         """Approved comments, plus the pending ones this reader posted (their ids come from the session)."""
         return self.filter(Q(status=Comment.Status.APPROVED) | Q(status=Comment.Status.PENDING, pk__in=pending_ids))
+
+    def shown(self):
+        """Approved comments that readers see: replies under a comment taken down are hidden with it."""
+        return self.filter(shown_condition())
 
     def approvable(self):
         """The comments of this queryset whose parent is approved or approved along with them."""
@@ -113,6 +124,10 @@ class Comment(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    thread = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, editable=False, related_name="thread_replies",
+        help_text="The top-level comment of this reply's thread, so that a page of threads is fetched at once.",
+    )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     name = models.CharField(max_length=80)
     email = models.EmailField(max_length=254)
@@ -164,6 +179,7 @@ class Comment(models.Model):
     def save(self, **kwargs):
         self.body_html = sanitize.clean_reply_body(self.body)
         self.depth = self.parent.depth + 1 if self.parent_id else 0
+        self.thread_id = (self.parent.thread_id or self.parent_id) if self.parent_id else None
         super().save(**kwargs)
 
     def get_absolute_url(self):
@@ -193,15 +209,9 @@ class Comment(models.Model):
     def excerpt(self):
         return Truncator(self.body).chars(90)
 
-    def root(self):
-        comment = self
-        while comment.parent_id:
-            comment = comment.parent
-        return comment
-
     def thread_page(self):
         """The page of the article's comment section that holds this comment's thread."""
-        root = self.root()
+        root = self.thread or self
         earlier_roots = self.article.comments.approved().filter(
             Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk), parent=None
         ).count()

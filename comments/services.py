@@ -2,7 +2,7 @@
 
 import logging
 import smtplib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -21,7 +21,7 @@ from django.utils.crypto import salted_hmac
 
 from articles.sanitize import strip_control_characters
 from comments import moderation
-from comments.models import Ban, Comment, Report
+from comments.models import Ban, Comment, Report, shown_condition
 
 logger = logging.getLogger(__name__)
 
@@ -263,35 +263,59 @@ class Thread:
 
     page: object
     approved_count: int
-    picks: list = field(default_factory=list)
+    picks_count: int = 0
     showing_picks: bool = False
     has_pending: bool = False
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count, when a query that was needed anyway has already counted the items."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # fills Paginator.count, a cached property
+
+
 def build_thread(article, session=None, page_number=1, picks_only=False):
-    """Fetch the comments a reader may see in one query and arrange them as a paginated tree, or list the picks."""
-    comments = list(article.comments.visible_to(pending_ids(session)).order_by("created_at", "pk"))
-    by_id = {comment.pk: comment for comment in comments}
-    roots = []
+    """One page of the comment section in three queries, however long the discussion: counts, threads, replies."""
+    visible = article.comments.visible_to(pending_ids(session))
+    counts = visible.aggregate(
+        threads=Count("pk", filter=Q(parent=None)),
+        approved=Count("pk", filter=shown_condition()),
+        picks=Count("pk", filter=shown_condition() & Q(is_pick=True)),
+    )
+    showing_picks = picks_only and counts["picks"] > 0
+    if showing_picks:
+        picks = article.comments.shown().filter(is_pick=True).select_related("parent").order_by("created_at", "pk")
+        page = CountedPaginator(picks, settings.COMMENTS_PER_PAGE, counts["picks"]).get_page(page_number)
+        comments = page.object_list = list(page.object_list)
+        for comment in comments:
+            comment.children, comment.in_reply_to = [], comment.parent
+    else:
+        threads = visible.filter(parent=None).order_by("created_at", "pk")
+        page = CountedPaginator(threads, settings.COMMENTS_PER_PAGE, counts["threads"]).get_page(page_number)
+        page.object_list = list(page.object_list)
+        replies = visible.filter(thread__in=page.object_list).order_by("created_at", "pk") if page.object_list else []
+        comments = arrange(page.object_list, replies)
     max_depth = settings.COMMENTS_MAX_DEPTH
     for comment in comments:
-        comment.children = []
         comment.accepts_replies = comment.is_approved and comment.depth + 1 < max_depth
+    return Thread(page=page, approved_count=counts["approved"], picks_count=counts["picks"],
+                  showing_picks=showing_picks, has_pending=any(comment.is_pending for comment in comments))
+
+
+def arrange(roots, replies):
+    """Hang each reply under its parent and return every comment shown, in thread order."""
+    by_id = {}
+    for comment in [*roots, *replies]:
+        by_id[comment.pk] = comment
+        comment.children = []
+    for comment in [*roots, *replies]:
         comment.in_reply_to = by_id.get(comment.parent_id)
-    for comment in comments:
-        parent = by_id.get(comment.parent_id)
-        if comment.parent_id is None:
-            roots.append(comment)
-        elif parent is not None:
-            parent.children.append(comment)
+        if comment.in_reply_to is not None:
+            comment.in_reply_to.children.append(comment)
         # A reply whose parent is hidden stays hidden with it.
-    shown = list(walk(roots))
-    picks = [comment for comment in shown if comment.is_pick and comment.is_approved]
-    approved_count = sum(1 for comment in shown if comment.is_approved)
-    showing_picks = picks_only and bool(picks)
-    page = Paginator(picks if showing_picks else roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
-    return Thread(page=page, approved_count=approved_count, picks=picks, showing_picks=showing_picks,
-                  has_pending=any(comment.is_pending for comment in shown))
+    return list(walk(roots))
 
 
 def walk(comments):
@@ -302,12 +326,9 @@ def walk(comments):
 
 
 def approved_counts(articles):
-    """Approved comments per article id, for a list of articles, in one query."""
+    """Comments readers see per article id, for a list of articles, in one query."""
     ids = [article.pk for article in articles]
     if not ids:
         return {}
-    hidden = [status for status in Comment.Status.values if status != Comment.Status.APPROVED]
-    # Replies under a comment that was taken down are hidden with it; threads are three levels deep by default.
-    visible = Comment.objects.approved().exclude(parent__status__in=hidden).exclude(parent__parent__status__in=hidden)
-    rows = visible.filter(article__in=ids).values("article").annotate(n=Count("pk"))
+    rows = Comment.objects.shown().filter(article__in=ids).values("article").annotate(n=Count("pk"))
     return {row["article"]: row["n"] for row in rows}

@@ -45,6 +45,17 @@ def measure(client, url):
     return statistics.median(timings) * 1000, peak / 1024
 
 
+def add_threads(article, count):
+    """`count` approved comments in threads of four: a comment, a reply, a reply to it, and one more."""
+    from comments.models import Comment
+
+    parent = None
+    for number in range(count):
+        parent = Comment.objects.create(article=article, parent=parent if number % 4 else None,
+                                        name=f"Reader {number}", email=f"reader{number}@example.org",
+                                        body=f"Comment number {number}.", status=Comment.Status.APPROVED)
+
+
 def main():
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -53,18 +64,16 @@ def main():
     from articles.models import Article
     from comments.models import Comment
 
-    busy = Article.objects.published().first()
-    parent = None
-    for number in range(200):
-        parent = Comment.objects.create(article=busy, parent=parent if number % 4 else None, name=f"Reader {number}",
-                                        email=f"reader{number}@example.org", body=f"Comment number {number}.",
-                                        status=Comment.Status.APPROVED)
-    quiet = Article.objects.published().exclude(pk=busy.pk).filter(comments__isnull=True).first()
+    busy, crowded = Article.objects.published()[:2]
+    add_threads(busy, 200)
+    add_threads(crowded, 2000)
+    quiet = Article.objects.published().exclude(pk__in=[busy.pk, crowded.pk]).filter(comments__isnull=True).first()
     pages = {
         "health check (baseline)": "/healthz",
         "home": "/",
         "article, no comments": quiet.get_absolute_url(),
         "article, 200 comments": busy.get_absolute_url(),
+        "article, 2,000 comments": crowded.get_absolute_url(),
         "tag": busy.tags.first().get_absolute_url(),
         "author": busy.author.get_absolute_url(),
     }
@@ -75,7 +84,9 @@ def main():
     for name, (ms, kb) in results.items():
         print(f"{name:<26}{ms:>10.2f}{ms / base_ms:>8.1f}{kb:>10.0f}{kb / base_kb:>8.1f}")
     with_comments = results["article, 200 comments"][0] / results["article, no comments"][0]
-    print(f"\n200 comments cost {with_comments:.1f}x the time of an article with none ({ROUNDS} rounds each).")
+    crowded_ratio = results["article, 2,000 comments"][0] / results["article, 200 comments"][0]
+    print(f"\n200 comments cost {with_comments:.1f}x the time of an article with none; 2,000 comments cost "
+          f"{crowded_ratio:.1f}x the time of 200, since a page holds 50 threads ({ROUNDS} rounds each).")
 
 
 if __name__ == "__main__":
