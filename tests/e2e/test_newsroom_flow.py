@@ -107,6 +107,7 @@ def test_an_article_goes_from_journalist_to_readers_and_their_replies_through_mo
     reader.goto(article.get_absolute_url())
     reader.click(f"#comment-{first.pk} >> text=Reply")
     expect(reader.locator("#reply-title")).to_contain_text("Reply to Morgan Reader")
+    expect(reader.locator(f"#comment-{first.pk} #respond")).to_be_visible()  # the form moved under the comment
     post_reply(reader, "Answering myself: the timetable says they do not.", "Morgan Reader",
                "second.reader.e2e@example.net")
     expect(reader.locator(".comment--pending")).to_contain_text("Answering myself")
