@@ -12,24 +12,25 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, Author, Tag
+from newsroom.admin import ValidatedActionsMixin
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ValidatedActionsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ValidatedActionsMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(ValidatedActionsMixin, SimpleHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status_label", "author", "published_at", "updated_at"]
     list_filter = ["status", "author", "tags"]

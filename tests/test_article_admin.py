@@ -237,3 +237,13 @@ def test_journalist_cannot_restore_a_published_version_of_their_draft(client, jo
     article.refresh_from_db()
     assert article.headline == "Was live"  # the text is restored
     assert article.status == Article.Status.DRAFT  # the status is not
+
+
+def test_an_action_posted_with_odd_ids_answers_with_a_message(client, editor, article):
+    client.force_login(editor)
+    for odd in ["abc", "1\x00", "99999999999999999999999", "-1"]:
+        response = client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [odd]}, follow=True)
+        assert response.status_code == 200, odd
+        assert "The selection was not understood" in response.text
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED

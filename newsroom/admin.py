@@ -1,0 +1,15 @@
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.http import HttpResponseRedirect
+
+
+class ValidatedActionsMixin:
+    """Answers a bulk action posted with ids that are not row ids with a message, not a server error."""
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(value.isascii() and value.isdigit() and len(value) < 19 for value in selected):
+            self.message_user(request, "The selection was not understood. Please select the rows again.",
+                              messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
