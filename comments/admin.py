@@ -209,28 +209,29 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Commenter's history")
     def history(self, obj):
-        """The commenter's record beside each comment in the list, from the queryset's annotations."""
+        """The commenter's record, from the annotations of CommentQuerySet.with_commenter_history()."""
         notes = ngettext("%d note", "%d notes", obj.history_notes) % obj.history_notes
         return (f"{obj.history_approved} approved · {obj.history_rejected} rejected · {obj.history_spam} spam"
                 f" · {notes}")
 
     @admin.display(description="Commenter's history")
     def commenter_history(self, obj):
-        """What became of every comment posted with this email, and moderators' notes on them."""
-        theirs = Comment.objects.from_email(obj.email)
-        counts = dict(theirs.order_by().values_list("status").annotate(n=Count("pk")))
-        summary = " · ".join(f"{counts.get(status, 0)} {label.lower()}" for status, label in Comment.Status.choices)
+        """The commenter's record with a link to all their comments, and the moderators' notes themselves."""
         query = urlencode({"email__iexact": obj.email, "status": QueueStatusFilter.ALL})
         link = f"{reverse('admin:comments_comment_changelist')}?{query}"
-        notes = ModeratorNote.objects.filter(comment__in=theirs).select_related("author", "comment__article")[:20]
-        items = format_html_join(
-            "", "<li>{} — {}: {} <a href=\"{}\">(on “{}”)</a></li>",
-            ((timezone.localtime(note.created_at).strftime("%d %b %Y %H:%M"), note.author or "—", note.body,
-              reverse("admin:comments_comment_change", args=[note.comment_id]), note.comment.excerpt)
-             for note in notes),
-        )
+        notes = ModeratorNote.objects.from_email(obj.email).select_related("author", "comment__article")[:20]
+        items = format_html_join("", "<li>{} — {}: {} {}</li>", (
+            (timezone.localtime(note.created_at).strftime("%d %b %Y %H:%M"), note.author or "—", note.body,
+             self._noted_comment(note)) for note in notes
+        ))
         notes_html = format_html("<ul>{}</ul>", items) if notes else "No moderator notes yet."
-        return format_html('{} (<a href="{}">see them all</a>)<br>{}', summary, link, notes_html)
+        return format_html('{} (<a href="{}">see them all</a>)<br>{}', self.history(obj), link, notes_html)
+
+    def _noted_comment(self, note):
+        if note.comment is None:
+            return "(on a comment since deleted)"
+        url = reverse("admin:comments_comment_change", args=[note.comment_id])
+        return format_html('<a href="{}">(on “{}”)</a>', url, note.comment.excerpt)
 
     @admin.display(description="Reader reports")
     def reader_reports(self, obj):
@@ -249,6 +250,8 @@ class CommentAdmin(admin.ModelAdmin):
         note = self._new_note(request, form)
         if note:
             ModeratorNote.objects.create(comment=obj, body=note, author=request.user)
+            # The history is read by staff without the private-data permission: it records the note, not its text.
+            self.log_change(request, obj, "Added a moderator note.")
         if "status" in form.changed_data:
             status, rejection_reason = obj.status, obj.rejection_reason
             obj.status = form.initial["status"]
@@ -262,7 +265,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def construct_change_message(self, request, form, formsets, add=False):
         # moderate() has recorded what became of the status, a refused approval included, so saying
-        # "Changed Status." again would be redundant at best and untrue at worst. A note is added, not changed.
+        # "Changed Status." again would be redundant at best and untrue at worst. save_model() has recorded a note.
         message = super().construct_change_message(request, form, formsets, add)
         recorded = {"note", *self.decision_fields} if "status" in form.changed_data else {"note"}
         labels = {str(form.fields[name].label) for name in recorded if name in form.fields}
@@ -274,9 +277,6 @@ class CommentAdmin(admin.ModelAdmin):
                     continue
                 entry = {"changed": {**entry["changed"], "fields": fields}}
             kept.append(entry)
-        note = self._new_note(request, form)
-        if note:
-            kept.append({"added": {"name": "moderator note", "object": Truncator(note).chars(60)}})
         return kept
 
     def _new_note(self, request, form):
@@ -367,8 +367,11 @@ class CommentAdmin(admin.ModelAdmin):
             if not bans:
                 self.message_user(request, f"Every {Ban.Kind(kind).label} of the selected comments is already "
                                   "banned (or unknown).", messages.WARNING)
-            if form.cleaned_data["mark_spam"]:
+            if form.cleaned_data["mark_spam"] and self.has_moderate_permission(request):
                 self.mark_spam(request, queryset)
+            elif form.cleaned_data["mark_spam"]:
+                self.message_user(request, "The selected comments were not marked as spam: you may ban but not "
+                                  "moderate.", messages.WARNING)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -405,6 +408,9 @@ class BanAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "lifted_by", "lifted_at"]
     actions = ["lift"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_state()
+
     def has_module_permission(self, request):
         return super().has_module_permission(request) and _has_private_data_permission(request)
 
@@ -434,7 +440,7 @@ class BanAdmin(admin.ModelAdmin):
     def state(self, obj):
         if obj.lifted_at:
             return "lifted"
-        return "in force" if obj.is_active else "expired"
+        return "in force" if obj.is_in_force else "expired"
 
     @admin.action(description="Lift selected bans", permissions=["change"])
     def lift(self, request, queryset):

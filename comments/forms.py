@@ -1,4 +1,5 @@
 import time
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -10,11 +11,21 @@ from comments.models import Comment, Concern
 
 RENDERED_AT_SALT = "comments.reply-form.rendered-at"
 MAX_FORM_AGE = 60 * 60 * 24  # a form left open a day must be reloaded
+# Joiners shape the letters around them (Persian names, emoji sequences), so a name keeps them; other format
+# characters (zero-width spaces, bidi controls, soft hyphens) show nothing or reorder what does.
+NAME_JOINERS = {"\u200c", "\u200d"}
+# Letters and symbols that print as blank space.
+BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
 
 
 def sign_render_time(at=None):
     """A tamper-proof note of when the form was shown, for the minimum fill time."""
     return signing.Signer(salt=RENDERED_AT_SALT).sign(str(int(at if at is not None else time.time())))
+
+
+def _is_visible(character):
+    """A character that prints something: a letter, digit, punctuation or symbol that is not blank."""
+    return unicodedata.category(character)[0] in "LNPS" and character not in BLANK_CHARACTERS
 
 
 class ReplyForm(forms.ModelForm):
@@ -72,8 +83,11 @@ class ReplyForm(forms.ModelForm):
         return body
 
     def clean_name(self):
-        name = " ".join(strip_control_characters(self.cleaned_data["name"]).split())
-        if not name:
+        """The name as shown: without control or invisible format characters, with at least one visible one."""
+        name = strip_control_characters(self.cleaned_data["name"])
+        name = "".join(c for c in name if c in NAME_JOINERS or unicodedata.category(c) != "Cf")
+        name = " ".join(name.split())
+        if not any(_is_visible(character) for character in name):
             raise forms.ValidationError("Please give a name to show with your comment.")
         return name
 

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Value
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +27,20 @@ class Concern(models.TextChoices):
 
 
 def shown_condition():
-    """Approved, with parent and grandparent approved too; deeper threads than the default three levels keep
-    replies whose great-grandparent was taken down, which the page then leaves out."""
+    """Approved, with every comment above it approved too, down to the COMMENTS_MAX_DEPTH levels of a thread."""
+    # One condition per level a reply can sit at, and the thread's top-level comment too: it still covers the
+    # replies posted before COMMENTS_MAX_DEPTH was lowered.
     hidden = [status for status in Comment.Status.values if status != Comment.Status.APPROVED]
-    return Q(status=Comment.Status.APPROVED) & ~Q(parent__status__in=hidden) & ~Q(parent__parent__status__in=hidden)
+    condition = Q(status=Comment.Status.APPROVED) & ~Q(thread__status__in=hidden)
+    for level in range(1, settings.COMMENTS_MAX_DEPTH):
+        condition &= ~Q(**{LOOKUP_SEP.join(["parent"] * level + ["status__in"]): hidden})
+    return condition
+
+
+def with_email(queryset, email):
+    """The rows of `queryset` whose email is this address, whatever its case."""
+    # Lower() on both sides, so both databases fold case alike and use the email index of each model.
+    return queryset.alias(address=Lower("email")).filter(address=Lower(Value((email or "").strip())))
 
 
 class CommentQuerySet(models.QuerySet):
@@ -47,8 +58,7 @@ class CommentQuerySet(models.QuerySet):
 
     def from_email(self, email):
         """Comments posted with this email address, whatever its case."""
-        # Lower() on both sides, so both databases fold case alike and use the comment_email_idx index.
-        return self.alias(address=Lower("email")).filter(address=Lower(Value((email or "").strip())))
+        return with_email(self, email)
 
     def with_commenter_history(self):
         """Each comment with how many comments from its email were approved, rejected and spam, and notes on them."""
@@ -56,7 +66,7 @@ class CommentQuerySet(models.QuerySet):
             rows = rows.annotate(address=Lower("email")).filter(address=Lower(OuterRef("email"))).order_by()
             return Coalesce(Subquery(rows.values("address").annotate(n=Count("pk")).values("n")[:1]), 0)
 
-        notes = ModeratorNote.objects.annotate(address=Lower("comment__email"))
+        notes = ModeratorNote.objects.annotate(address=Lower("email"))
         notes = notes.filter(address=Lower(OuterRef("email"))).order_by().values("address")
         return self.annotate(
             history_approved=count(Comment.objects.approved()),
@@ -66,8 +76,11 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def visible_to(self, pending_ids=()):
-        """Approved comments, plus the pending ones this reader posted (their ids come from the session)."""
-        return self.filter(Q(status=Comment.Status.APPROVED) | Q(status=Comment.Status.PENDING, pk__in=pending_ids))
+        """Comments readers see, plus those this reader posted that await a moderator (ids from their session)."""
+        # A comment a rule sent to spam is shown to its poster as awaiting moderation, like a held one, so that a
+        # spammer learns nothing; once a moderator has decided, only an approval shows it.
+        awaiting = Q(status=Comment.Status.PENDING) | Q(status=Comment.Status.SPAM, moderated_at=None)
+        return self.filter(shown_condition() | (Q(pk__in=pending_ids) & awaiting))
 
     def shown(self):
         """Approved comments that readers see: replies under a comment taken down are hidden with it."""
@@ -93,6 +106,11 @@ class CommentQuerySet(models.QuerySet):
     def mark_spam(self, by):
         return self.exclude(status=Comment.Status.SPAM)._moderate(Comment.Status.SPAM, by)
 
+    def hold(self, by, reason="held: put back in the queue by a moderator"):
+        """Put comments back in the moderation queue, hidden from readers, with the reason shown in the queue."""
+        return self.exclude(status=Comment.Status.PENDING)._moderate(
+            Comment.Status.PENDING, by, reason=reason, reason_kind=Comment.ReasonKind.MODERATOR)
+
     def pick(self):
         """Make approved comments editors' picks; picks must be comments readers see."""
         return self.approved().filter(is_pick=False).update(is_pick=True)
@@ -100,9 +118,9 @@ class CommentQuerySet(models.QuerySet):
     def unpick(self):
         return self.filter(is_pick=True).update(is_pick=False)
 
-    def _moderate(self, status, by, rejection_reason=""):
+    def _moderate(self, status, by, rejection_reason="", **fields):
         return self.update(status=status, moderated_at=timezone.now(), moderated_by=by,
-                           rejection_reason=rejection_reason)
+                           rejection_reason=rejection_reason, **fields)
 
 
 class Comment(models.Model):
@@ -121,6 +139,7 @@ class Comment(models.Model):
         BANNED = "banned", "Blocked email, domain or address"
         REPORTED = "reported", "Reported by readers"
         TRUSTED = "trusted", "Trusted commenter"
+        MODERATOR = "moderator", "Put back by a moderator"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
@@ -195,6 +214,11 @@ class Comment(models.Model):
         return self.status == self.Status.PENDING
 
     @property
+    def is_approved_by_moderator(self):
+        """Approved by a moderator, not by a rule: only such a comment vouches for its email address."""
+        return self.is_approved and self.moderated_at is not None
+
+    @property
     def initials(self):
         """Up to two initials of the name, for an avatar that reveals nothing else."""
         words = [word for word in self.name.split() if word[:1].isalnum()]
@@ -209,29 +233,47 @@ class Comment(models.Model):
     def excerpt(self):
         return Truncator(self.body).chars(90)
 
-    def thread_page(self):
-        """The page of the article's comment section that holds this comment's thread."""
+    def thread_page(self, pending_ids=()):
+        """The page of the article's comment section that holds this comment's thread, as this reader sees it."""
         root = self.thread or self
-        earlier_roots = self.article.comments.approved().filter(
+        earlier_roots = self.article.comments.visible_to(pending_ids).filter(
             Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk), parent=None
         ).count()
         return earlier_roots // settings.COMMENTS_PER_PAGE + 1
 
 
-class ModeratorNote(models.Model):
-    """A moderator's note on a comment, shown with the commenter's history to staff who see private data."""
+class ModeratorNoteQuerySet(models.QuerySet):
+    def from_email(self, email):
+        """Notes on the commenter with this email address, whatever its case."""
+        return with_email(self, email)
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notes")
+
+class ModeratorNote(models.Model):
+    """A moderator's note on a commenter, shown with their history to staff who see private data; kept as a record
+    when the comment it was written on is deleted."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="notes")
+    email = models.EmailField("commenter's email", max_length=254, editable=False,
+                              help_text="The email of the comment the note was written on, kept with the note.")
     body = models.TextField("note", max_length=2000)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ModeratorNoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(Lower("email"), name="moderatornote_email_idx")]  # a commenter's history
         verbose_name = "moderator note"
 
     def __str__(self):
-        return Truncator(self.body).chars(60)
+        # Names no text: delete pages and logs list notes by this, and staff without the permission read those.
+        return f"Moderator note #{self.pk}"
+
+    def save(self, **kwargs):
+        if not self.email and self.comment_id:
+            self.email = self.comment.email
+        super().save(**kwargs)
 
 
 class Report(models.Model):
@@ -308,10 +350,19 @@ class StrictTag(models.Model):
         return str(self.tag)
 
 
+def ban_in_force():
+    """Bans in force: not lifted and not expired."""
+    return Q(lifted_at=None) & (Q(expires_at=None) | Q(expires_at__gt=timezone.now()))
+
+
 class BanQuerySet(models.QuerySet):
     def active(self):
         """Bans in force: not lifted and not expired."""
-        return self.filter(lifted_at=None).filter(Q(expires_at=None) | Q(expires_at__gt=timezone.now()))
+        return self.filter(ban_in_force())
+
+    def with_state(self):
+        """Each ban with `is_in_force`, by the same rule as active()."""
+        return self.annotate(is_in_force=ExpressionWrapper(ban_in_force(), output_field=BooleanField()))
 
     def matching(self, email, client_ip=None):
         """Bans of this email, of its domain or a parent domain, or of this client address."""
@@ -389,10 +440,6 @@ class Ban(models.Model):
         except ValidationError:
             raise ValueError("Enter an email address such as name@example.org.") from None
         return value
-
-    @property
-    def is_active(self):
-        return self.lifted_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
     @property
     def spam_reason(self):

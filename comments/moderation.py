@@ -6,12 +6,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import Q
 
 from articles import sanitize
 from comments.models import Ban, Comment, StrictTag, WordRule
 
 # Letters and digits disguised as one another; "$" and "@" stand for letters often enough to be read as them.
-LOOKALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+# "1" stands for "i" or "l" ("k1ll", "ki11"): a text is read both ways, a listed phrase with "i".
+LOOKALIKES = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+ONE_READS_AS = ("i", "l")
+# Comment ids a browser's proof keeps besides the COMMENTS_TRUST_AFTER that earn trust.
+PROOF_KEPT = 20
 WORD = re.compile(r"[^\W_]+")
 LINK = re.compile(r"<a\s[^>]*\bhref=", re.IGNORECASE)
 
@@ -28,7 +33,7 @@ class Verdict:
 def find_phrase(text, phrases):
     """The first of `phrases` found in `text` as whole words, case-insensitive, despite cheap disguises, or None."""
     # Whole words: "press" is not in "WordPress" nor in "pressing". Disguises seen through: accents and look-alike
-    # digits ("b4d"), repeated letters ("baaad"), and dots, dashes or spaces between letters ("b.a.d", "b a d").
+    # digits ("b4d", "ki11"), repeated letters ("baaad"), and dots, dashes or spaces between letters ("b.a.d").
     readings = _readings(text or "")
     for phrase in phrases:
         pattern = _phrase_pattern(phrase)
@@ -39,14 +44,28 @@ def find_phrase(text, phrases):
 
 def _normalise(text):
     """Lowercase letters without accents or invisible characters, with look-alike digits read as letters."""
+    return _fold(text).replace("1", ONE_READS_AS[0])
+
+
+def _fold(text):
+    """Lowercase letters without accents or invisible characters, with look-alikes but "1" read as letters."""
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     return kept.casefold().translate(LOOKALIKES)
 
 
 def _readings(text):
-    """The text as words separated by single spaces, read three ways so that disguised words show through."""
-    text = _normalise(text)
+    """The text as words separated by single spaces, read so that disguised words show through."""
+    folded = _fold(text)
+    readings = set()
+    for one in ONE_READS_AS if "1" in folded else ONE_READS_AS[:1]:
+        readings |= _spellings(folded.replace("1", one))
+    return readings
+
+
+def _spellings(text):
+    """A normalised text's words separated by single spaces, three ways: as they stand, joined across punctuation
+    and joined when spelt out letter by letter."""
     words = WORD.findall(text)
     # Punctuation inside a run of characters joins its pieces: "b.a.d" and "b-a-d" read "bad".
     joined = ["".join(WORD.findall(chunk)) for chunk in text.split()]
@@ -83,19 +102,33 @@ def count_links(body):
 
 
 def is_trusted(email, proof_ids):
-    """A commenter is trusted when their browser proves a moderator approved a comment of theirs under this email."""
-    # The proof is the list of comment ids in the browser's signed cookie: an email typed alone proves nothing.
-    # Trust also needs COMMENTS_TRUST_AFTER comments from the email approved by a moderator, and none refused.
+    """A commenter is trusted when their browser proves it posted COMMENTS_TRUST_AFTER comments under this email
+    that a moderator approved, and no comment from the email was rejected or marked as spam."""
+    # The proof is the list of comment ids in the browser's signed cookie: an email typed alone proves nothing,
+    # and neither does one approved comment posted with the email of someone who has many.
     needed = settings.COMMENTS_TRUST_AFTER
-    if needed < 1 or not proof_ids:
+    if needed < 1 or len(proof_ids) < needed:
         return False
     theirs = Comment.objects.from_email(email)
-    approved = theirs.approved_by_moderator()
-    if not approved.filter(pk__in=proof_ids).exists():
+    if theirs.approved_by_moderator().filter(pk__in=proof_ids).count() < needed:
         return False
-    if theirs.filter(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]).exists():
-        return False
-    return approved.count() >= needed
+    return not theirs.filter(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]).exists()
+
+
+def proof_size():
+    """How many comment ids a browser's proof keeps: room for those that earn trust, and for more."""
+    return PROOF_KEPT + max(settings.COMMENTS_TRUST_AFTER, 0)
+
+
+def proof_to_keep(proof_ids, comment):
+    """The comment ids a browser keeps as its proof once it posted `comment`: those that can still earn trust."""
+    # Approved by a moderator, or waiting for one; a comment refused or published by a rule never counts.
+    Status = Comment.Status
+    can_count = Q(status=Status.APPROVED, moderated_at__isnull=False) | Q(
+        status__in=[Status.PENDING, Status.SPAM], moderated_at=None)
+    ids = [*(pk for pk in proof_ids if pk != comment.pk), comment.pk]
+    counting = set(Comment.objects.filter(can_count, pk__in=ids).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in counting][-proof_size():]
 
 
 def assess(comment, client_ip=None, proof_ids=()):

@@ -1,5 +1,6 @@
 """Moderation rules and writes that span models: the one place a reply is accepted."""
 
+import ipaddress
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ logger = logging.getLogger(__name__)
 
 SESSION_PENDING_KEY = "comments_pending"
 SESSION_PENDING_LIMIT = 20
-DIGEST_CACHE_KEY = "comments:moderator-digest"
+DIGEST_CACHE_KEY = "comments:moderator-digest"  # kept for COMMENTS_DIGEST_MINUTES once a digest went out
+DIGEST_WAITING_KEY = "comments:moderator-digest-waiting"  # comments were held since the last digest
 DIGEST_LISTED = 10
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
@@ -42,9 +44,24 @@ def comments_are_open(article):
     return article.published_at > timezone.now() - timedelta(days=days)
 
 
+def client_network(address):
+    """The network a client address stands for: an IPv4 address itself, or the /64 an IPv6 address belongs to."""
+    # One IPv6 subscriber gets a whole /64 and can pick any address in it, so it counts as one client.
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return address or ""
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return ipaddress.ip_network(f"{ip}/64", strict=False).compressed
+    return str(ip)
+
+
 def is_rate_limited(client_ip, action="post"):
-    """Count one attempt to post (or report) from `client_ip` and say whether it went over the limit for the period."""
-    key = f"comments:rate:{client_ip}" if action == "post" else f"comments:rate:{action}:{client_ip}"
+    """Count one attempt to post (or report) from `client_ip`'s network and say whether it went over the limit."""
+    network = client_network(client_ip)
+    key = f"comments:rate:{network}" if action == "post" else f"comments:rate:{action}:{network}"
     period = settings.COMMENTS_RATE_PERIOD
     if cache.add(key, 1, timeout=period):
         return settings.COMMENTS_RATE_LIMIT < 1
@@ -58,32 +75,40 @@ def is_rate_limited(client_ip, action="post"):
 
 def submit_reply(comment, client_ip=None, user_agent="", session=None, proof_ids=()):
     """Store a reader's reply with the status and reason the moderation rules give it, and tell whom it concerns."""
-    # A held reply is remembered for its poster's session and announced to moderators; an approved one is
-    # announced to the commenter it answers, if they asked. Mail goes out once the reply is committed.
+    # A reply held or sent to spam is remembered for its poster's session, who sees either as awaiting moderation;
+    # a held one is announced to moderators. An approved one is announced to the commenter it answers, if they
+    # asked. Mail goes out once the reply is committed.
     comment.ip_address = client_ip or None
     comment.user_agent = strip_control_characters(user_agent or "")[:300]  # PostgreSQL refuses null bytes
     verdict = moderation.assess(comment, client_ip=comment.ip_address, proof_ids=proof_ids)
     comment.status, comment.reason, comment.reason_kind = verdict.status, verdict.reason, verdict.kind
     comment.save()
+    if not comment.is_approved and session is not None:
+        pending = [pk for pk in session.get(SESSION_PENDING_KEY, []) if pk != comment.pk]
+        session[SESSION_PENDING_KEY] = [*pending, comment.pk][-SESSION_PENDING_LIMIT:]
     if comment.is_pending:
-        if session is not None:
-            pending = [pk for pk in session.get(SESSION_PENDING_KEY, []) if pk != comment.pk]
-            session[SESSION_PENDING_KEY] = [*pending, comment.pk][-SESSION_PENDING_LIMIT:]
         transaction.on_commit(notify_moderators)
-    elif comment.is_approved and comment.parent_id:
+    else:
+        transaction.on_commit(send_owed_digest)
+    if comment.is_approved and comment.parent_id:
         transaction.on_commit(partial(send_commenter_notices, [comment.pk]))
     return comment
 
 
 def decide(queryset, status, by, rejection_reason=""):
     """Apply a moderator's decision and, after commit, mail the commenters who asked; returns {comment: old status}."""
+    Status = Comment.Status
+    if status not in Status.values:
+        raise ValueError(f"Unknown comment status: {status!r}")
     before = dict(queryset.values_list("pk", "status"))
-    if status == Comment.Status.APPROVED:
+    if status == Status.APPROVED:
         queryset.approve(by=by)
-    elif status == Comment.Status.REJECTED:
+    elif status == Status.REJECTED:
         queryset.reject(by=by, reason=rejection_reason)
-    else:
+    elif status == Status.SPAM:
         queryset.mark_spam(by=by)
+    elif status == Status.PENDING:
+        queryset.hold(by=by)
     after = Comment.objects.filter(pk__in=before).select_related("article")
     changed = {comment: before[comment.pk] for comment in after if comment.status != before[comment.pk]}
     approved = [comment.pk for comment in changed if comment.is_approved]
@@ -93,9 +118,9 @@ def decide(queryset, status, by, rejection_reason=""):
 
 
 def reader_keys(session_key, client_ip):
-    """Keyed hashes that tell one reader's reports apart without storing their session or address."""
+    """Keyed hashes that tell one reader's reports apart without storing their session or network."""
     return (salted_hmac("comments.report.session", session_key or "", algorithm="sha256").hexdigest(),
-            salted_hmac("comments.report.address", client_ip or "", algorithm="sha256").hexdigest())
+            salted_hmac("comments.report.address", client_network(client_ip), algorithm="sha256").hexdigest())
 
 
 def has_reported(comment, session_key, client_ip):
@@ -168,11 +193,6 @@ def unsubscribe(comment):
     return Comment.objects.from_email(comment.email).filter(is_subscribed=True).update(is_subscribed=False)
 
 
-def may_email(address):
-    """Mail goes only to an address carried by a comment a moderator approved, so the form cannot mail strangers."""
-    return Comment.objects.from_email(address).approved_by_moderator().exists()
-
-
 def moderator_addresses():
     """The email addresses of active staff who may moderate comments."""
     permission = {"codename": "moderate_comment", "content_type__app_label": "comments"}
@@ -183,22 +203,38 @@ def moderator_addresses():
 
 
 def notify_moderators():
-    """Email moderators what waits in the queue, at most once every COMMENTS_DIGEST_MINUTES."""
+    """Email moderators what waits in the queue, at most once every COMMENTS_DIGEST_MINUTES; returns mails sent."""
+    # The period starts when a digest has gone out. Comments held within it are noted in the cache, and the next
+    # digest, sent when a comment is posted after the period, lists the whole queue with them.
     if not settings.COMMENTS_NOTIFY_MODERATORS:
-        return
+        return 0
+    if not cache.add(DIGEST_CACHE_KEY, True, timeout=settings.COMMENTS_DIGEST_MINUTES * 60):
+        cache.set(DIGEST_WAITING_KEY, True, timeout=None)
+        return 0
+    cache.delete(DIGEST_WAITING_KEY)
     recipients = moderator_addresses()
-    if not recipients or not cache.add(DIGEST_CACHE_KEY, True, timeout=settings.COMMENTS_DIGEST_MINUTES * 60):
-        return
     pending = Comment.objects.pending().select_related("article").order_by("created_at", "pk")
-    count = pending.count()
-    if not count:
-        return
-    context = {"count": count, "comments": list(pending[:DIGEST_LISTED]), "minutes": settings.COMMENTS_DIGEST_MINUTES,
-               "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
-               "site_name": settings.SITE_NAME}
-    subject = f"[{settings.SITE_NAME}] {count} comment{'s' if count != 1 else ''} waiting for moderation"
-    body = render_to_string("comments/email/moderator_digest.txt", context)
-    _send([EmailMessage(subject, body, to=[address]) for address in recipients])
+    count = pending.count() if recipients else 0
+    sent = 0
+    if count:
+        context = {"count": count, "comments": list(pending[:DIGEST_LISTED]),
+                   "minutes": settings.COMMENTS_DIGEST_MINUTES, "site_name": settings.SITE_NAME,
+                   "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist")}
+        subject = f"[{settings.SITE_NAME}] {count} comment{'s' if count != 1 else ''} waiting for moderation"
+        body = render_to_string("comments/email/moderator_digest.txt", context)
+        sent = _send([EmailMessage(subject, body, to=[address]) for address in recipients])
+    if not sent:
+        cache.delete(DIGEST_CACHE_KEY)  # nothing went out, so the next held comment is announced at once
+        if count:
+            cache.set(DIGEST_WAITING_KEY, True, timeout=None)  # the mail server failed: still owed
+    return sent
+
+
+def send_owed_digest():
+    """Send the digest owed for comments held during the last period, if that period is over."""
+    if cache.get(DIGEST_WAITING_KEY):
+        return notify_moderators()
+    return 0
 
 
 def send_commenter_notices(comment_ids):
@@ -207,14 +243,15 @@ def send_commenter_notices(comment_ids):
     # A comment put back after readers reported it was announced when it was first published.
     approved = list(approved.exclude(reason_kind=Comment.ReasonKind.REPORTED))
     messages = [_approval_notice(comment) for comment in approved
-                if comment.is_subscribed and comment.moderated_at is not None]
+                if comment.is_subscribed and comment.is_approved_by_moderator]
     replies_by_parent = {}
     for reply in approved:
         parent = reply.parent
         if parent is not None and parent.email.lower() != reply.email.lower():
             replies_by_parent.setdefault(parent, []).append(reply)
     for parent, replies in replies_by_parent.items():
-        if parent.is_subscribed and parent.is_approved and may_email(parent.email):
+        # A comment published by a rule vouches for nothing: its email may be a stranger's, typed by someone else.
+        if parent.is_subscribed and parent.is_approved_by_moderator:
             messages.append(_reply_notice(parent, replies))
     _send(messages)
 
@@ -241,16 +278,34 @@ def _notice(comment, subject, template_name, context):
 
 
 def _send(messages):
-    """Send each message; a failing mail server is logged, and what was stored stays stored."""
+    """Send each message over one connection; a failing mail server is logged, and what was stored stays stored."""
+    if not messages:
+        return 0
     connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as error:
+        for message in messages:
+            _log_unsent(message, error)
+        return 0
     sent = 0
-    for message in messages:
+    try:
+        for message in messages:  # one at a time, so that one refused recipient does not stop the others
+            try:
+                sent += connection.send_messages([message]) or 0
+            except (smtplib.SMTPException, OSError) as error:
+                _log_unsent(message, error)
+    finally:
         try:
-            sent += connection.send_messages([message]) or 0
-        except (smtplib.SMTPException, OSError) as error:
-            # The class name only: refused-recipient errors carry the addresses, which logs must not keep.
-            logger.error("Mail “%s” not sent: %s", message.subject, type(error).__name__)
+            connection.close()
+        except (smtplib.SMTPException, OSError):
+            pass  # the messages were handed over; a failed goodbye loses nothing
     return sent
+
+
+def _log_unsent(message, error):
+    # The class name only: refused-recipient errors carry the addresses, which logs must not keep.
+    logger.error("Mail “%s” not sent: %s", message.subject, type(error).__name__)
 
 
 def pending_ids(session):
@@ -301,7 +356,7 @@ def build_thread(article, session=None, page_number=1, picks_only=False):
     for comment in comments:
         comment.accepts_replies = comment.is_approved and comment.depth + 1 < max_depth
     return Thread(page=page, approved_count=counts["approved"], picks_count=counts["picks"],
-                  showing_picks=showing_picks, has_pending=any(comment.is_pending for comment in comments))
+                  showing_picks=showing_picks, has_pending=any(not comment.is_approved for comment in comments))
 
 
 def arrange(roots, replies):

@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
-from comments import services
+from comments import moderation, services
 from comments.forms import ReplyForm, ReportForm
 from comments.models import Comment
 from comments.services import comments_are_open, is_rate_limited, pending_ids, submit_reply
@@ -18,7 +18,6 @@ REMEMBER_MAX_AGE = 60 * 60 * 24 * 365
 # Proof that this browser posted earlier comments: their ids, signed. Trust needs it (see README).
 TRUST_COOKIE = "comment_trust"
 TRUST_SALT = "comments.trust"
-TRUST_KEPT = 20
 
 
 def remembered_author(request):
@@ -36,7 +35,9 @@ def trust_proof(request):
         data = json.loads(request.get_signed_cookie(TRUST_COOKIE, salt=TRUST_SALT, default="[]"))
     except ValueError:
         return []
-    return [pk for pk in data if isinstance(pk, int)][-TRUST_KEPT:] if isinstance(data, list) else []
+    if not isinstance(data, list):
+        return []
+    return [pk for pk in data if isinstance(pk, int)][-moderation.proof_size():]
 
 
 @require_POST
@@ -59,17 +60,15 @@ def post_reply(request, slug):
     )
     if comment.is_approved:
         messages.success(request, "Your comment is published.")
-        response = redirect(comment.get_absolute_url())
     else:
-        # Spam is announced like a held comment, so a spammer learns nothing from the answer.
+        # Spam is answered and shown to its poster like a held comment, so a spammer learns nothing.
         messages.info(request, "Your comment is awaiting moderation.")
-        shown = comment.get_absolute_url() if comment.is_pending else f"{article.get_absolute_url()}#respond"
-        response = redirect(shown)
+    response = redirect(comment.get_absolute_url())
     cookie = {"max_age": REMEMBER_MAX_AGE, "httponly": True, "samesite": "Lax", "secure": request.is_secure()}
     if form.cleaned_data["remember"]:
         saved = json.dumps({key: form.cleaned_data[key] for key in REMEMBER_FIELDS})
         response.set_signed_cookie(REMEMBER_COOKIE, saved, salt=REMEMBER_SALT, **cookie)
-        proof = json.dumps([*(pk for pk in proof if pk != comment.pk), comment.pk][-TRUST_KEPT:])
+        proof = json.dumps(moderation.proof_to_keep(proof, comment))
         response.set_signed_cookie(TRUST_COOKIE, proof, salt=TRUST_SALT, **cookie)
     else:
         response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
@@ -79,17 +78,18 @@ def post_reply(request, slug):
 
 def permalink(request, pk):
     """Sends a link to a comment to the page of the article that holds it."""
-    visible = Comment.objects.visible_to(pending_ids(request.session))
+    mine = pending_ids(request.session)
+    visible = Comment.objects.visible_to(mine)
     comment = get_object_or_404(visible.select_related("article"), pk=pk, article__in=Article.objects.published())
-    page = comment.thread_page()
+    page = comment.thread_page(pending_ids=mine)
     query = f"?cpage={page}" if page > 1 else ""
     return redirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")
 
 
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
-    """A reader reports an approved comment to the moderators, once, with what is wrong with it."""
-    visible = Comment.objects.approved().select_related("article")
+    """A reader reports a comment readers see to the moderators, once, with what is wrong with it."""
+    visible = Comment.objects.shown().select_related("article")
     comment = get_object_or_404(visible, pk=pk, article__in=Article.objects.published())
     client_ip = request.META.get("REMOTE_ADDR", "")
     context = {"comment": comment, "article": comment.article}

@@ -62,7 +62,6 @@ def main():
     call_command("load_demo", verbosity=0)
     call_command("load_demo_comments", verbosity=0)
     from articles.models import Article
-    from comments.models import Comment
 
     busy, crowded = Article.objects.published()[:2]
     add_threads(busy, 200)

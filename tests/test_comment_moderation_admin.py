@@ -223,3 +223,20 @@ def test_staff_without_the_moderate_permission_can_neither_run_actions_nor_chang
 
 def test_replies_cannot_be_added_in_the_admin(admin_client):
     assert admin_client.get(reverse("admin:comments_comment_add")).status_code == 403
+
+
+def test_setting_pending_on_the_change_page_puts_the_comment_back_in_the_queue(admin_client, admin_user,
+                                                                              make_comment):
+    comment = make_comment("Published too soon.")
+
+    response = admin_client.post(reverse("admin:comments_comment_change", args=[comment.pk]),
+                                 {"status": Comment.Status.PENDING}, follow=True)
+
+    assert response.status_code == 200
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderated_by) == (Comment.Status.PENDING, admin_user)
+    assert (comment.reason, comment.reason_kind) == ("held: put back in the queue by a moderator",
+                                                     Comment.ReasonKind.MODERATOR)
+    entries = [entry.get_change_message() for entry in LogEntry.objects.filter(object_id=str(comment.pk))]
+    assert entries == ["Status: Approved → Pending."]
+    assertContains(admin_client.get(PENDING_QUEUE), "Published too soon.")

@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article
 from comments.forms import sign_render_time
 from comments.models import Comment
+from comments.services import client_network
 
 NOT_AVAILABLE = "The comment you are replying to is not available any more."
 EXPIRED = "The form has expired. Please send your comment again."
@@ -220,7 +221,6 @@ def test_the_rate_limit_counts_refused_attempts_too(settings, send_reply):
     pytest.param({"body": "\u202eevil\u202c \ufeff\u200b"}, id="bidi and zero width"),
     pytest.param({"body": "\x01\x02\x1b[31m"}, id="only control characters"),
     pytest.param({"body": "   \n\t  "}, id="only whitespace"),
-    pytest.param({"name": "\u200b"}, id="invisible name"),
     pytest.param({"email": "rita@example.org\nBcc: everyone@example.org"}, id="header injection"),
     pytest.param({"email": "rita@exämple.org"}, id="unicode domain"),
     pytest.param({"body": "<script>" * 1000}, id="many script tags"),
@@ -373,3 +373,43 @@ def test_control_characters_in_the_browser_name_are_not_stored(client, article, 
     response = client.post(url, reply_data(), HTTP_USER_AGENT="Odd\x00Browser\x1b/1.0")
     assert response.status_code == 302
     assert Comment.objects.get().user_agent == "OddBrowser/1.0"
+
+
+@pytest.mark.parametrize("name", [
+    "\u200b", "\u200b\u2060\ufeff", "\u202e\u202c", " \u00ad ", "\u200d", "\u3164", "\u2800\u2800",
+])
+def test_a_name_that_shows_nothing_is_refused_and_says_why(send_reply, name):
+    response = send_reply(name=name)
+    assert response.status_code == 400
+    assert "Please give a name to show with your comment." in field_html(response, "name")
+    assert Comment.objects.count() == 0
+
+
+def test_invisible_characters_are_taken_out_of_a_name_and_joiners_kept(send_reply):
+    send_reply(name="\u202eRita\u200b Reader\u2066", body="First.")
+    send_reply(name="\u0645\u0647\u200c\u0633\u0627", body="Second.")  # a Persian name needs its joiner
+    assert Comment.objects.get(body="First.").name == "Rita Reader"
+    assert Comment.objects.get(body="Second.").name == "\u0645\u0647\u200c\u0633\u0627"
+
+
+def test_the_rate_limit_counts_an_ipv6_network_as_one_client(settings, article, reply_data):
+    settings.COMMENTS_RATE_LIMIT = 2
+    url = reverse("comments:post", kwargs={"slug": article.slug})
+    addresses = ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:abcd::3", "2001:db8:1:3::1"]
+
+    statuses = [Client().post(url, reply_data(body=f"Comment {n}."), REMOTE_ADDR=address).status_code
+                for n, address in enumerate(addresses)]
+
+    assert statuses == [302, 302, 429, 302]
+
+
+@pytest.mark.parametrize("address, network", [
+    ("2001:DB8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("2001:db8::1", "2001:db8::/64"),
+    ("::ffff:192.0.2.7", "192.0.2.7"),
+    ("192.0.2.7", "192.0.2.7"),
+    ("", ""),
+    ("not an address", "not an address"),
+])
+def test_client_network_is_the_ipv6_slash_64_or_the_ipv4_address(address, network):
+    assert client_network(address) == network

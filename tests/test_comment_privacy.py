@@ -114,16 +114,29 @@ def test_the_change_page_shows_the_email_address_and_browser_to_a_moderator(clie
     assertContains(response, "TestBrowser/1.0")
 
 
-def test_the_change_page_hides_them_from_staff_without_the_private_data_permission(client, comment_viewer,
+def test_the_change_page_hides_them_from_staff_without_the_private_data_permission(client, comment_viewer, moderator,
                                                                                    pending_comment):
+    # A history with every kind of entry a moderator can leave: a note, a rejection with its reason, a ban.
+    client.force_login(moderator)
+    change_url = reverse("admin:comments_comment_change", args=[pending_comment.pk])
+    client.post(change_url, {"status": "rejected", "rejection_reason": "personal_data",
+                             "note": "Same person as reader@example.org on 192.0.2.7 with TestBrowser."})
+    client.post(CHANGELIST, {"action": "ban_commenters", "_selected_action": [pending_comment.pk], "apply": "yes",
+                             "kind": "address", "duration": "", "reason": "Flooding."})
+    history_url = reverse("admin:comments_comment_history", args=[pending_comment.pk])
+    assertContains(client.get(history_url), "Status: Pending → Rejected. Reason: Shares personal data.")
+
     client.force_login(comment_viewer)
-    urls = [reverse(f"admin:comments_comment_{view}", args=[pending_comment.pk]) for view in ("change", "history")]
-    for response in [client.get(url) for url in [*urls, PENDING_QUEUE]]:
+    queue = client.get(f"{CHANGELIST}?status=all")
+    for response in [client.get(change_url), client.get(history_url), queue]:
         assert response.status_code == 200
         assertNotContains(response, "reader@example.org")
         assertNotContains(response, "192.0.2.7")
         assertNotContains(response, "TestBrowser")
-    assertContains(client.get(urls[0]), "Waiting for a moderator.")
+        assertNotContains(response, "Same person as")
+    assertContains(client.get(change_url), "Waiting for a moderator.")
+    assertContains(client.get(history_url), "Added a moderator note.")
+    assertContains(queue, "Waiting for a moderator.")
 
 
 def test_staff_without_the_private_data_permission_cannot_search_by_email(client, comment_viewer, moderator,

@@ -1,8 +1,11 @@
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
+from comments import services
 from comments.models import Comment
 
 Status = Comment.Status
@@ -108,3 +111,44 @@ def test_a_comment_names_its_author_and_article_but_not_the_email(make_comment):
     assert "Rita Reader" in text
     assert "Council approves budget" in text
     assert "rita.private" not in text
+
+
+def test_hold_puts_comments_back_in_the_queue_and_records_who_did_it(make_comment, moderator):
+    published = make_comment("Published.")
+    spam = make_comment("Spam.", status=Status.SPAM)
+    waiting = make_comment("Waiting.", status=Status.PENDING)
+
+    count = Comment.objects.hold(by=moderator)
+
+    assert count == 2
+    assert set(Comment.objects.pending()) == {published, spam, waiting}
+    published.refresh_from_db()
+    assert (published.moderated_by, published.reason) == (moderator, "held: put back in the queue by a moderator")
+    waiting.refresh_from_db()
+    assert waiting.moderated_by is None  # already waiting: nothing was decided
+
+
+def test_a_decision_with_an_unknown_status_is_refused(pending_comment, moderator):
+    with pytest.raises(ValueError, match="Unknown comment status"):
+        services.decide(Comment.objects.all(), "deleted", by=moderator)
+    pending_comment.refresh_from_db()
+    assert pending_comment.status == Status.PENDING
+
+
+def test_the_thread_backfill_gives_every_reply_its_top_level_comment_in_one_update_per_level(
+    make_comment, django_assert_max_num_queries
+):
+    fill_threads = importlib.import_module("comments.migrations.0005_comment_thread").fill_threads
+    root, other_root = make_comment("Root."), make_comment("Other root.")
+    children = [make_comment(f"Child {n}.", parent=root) for n in range(5)]
+    grandchild = make_comment("Grandchild.", parent=children[0])
+    great_grandchild = make_comment("Great-grandchild.", parent=grandchild)
+    other_child = make_comment("Other child.", parent=other_root)
+    Comment.objects.update(thread=None)
+
+    with django_assert_max_num_queries(4):  # depth 1, the deepest level, depths 2 and 3
+        fill_threads(django_apps, schema_editor=None)
+
+    threads = dict(Comment.objects.values_list("pk", "thread_id"))
+    assert threads == {root.pk: None, other_root.pk: None, **{child.pk: root.pk for child in children},
+                       grandchild.pk: root.pk, great_grandchild.pk: root.pk, other_child.pk: other_root.pk}

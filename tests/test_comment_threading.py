@@ -242,11 +242,12 @@ def test_the_permalink_of_a_pending_comment_works_for_its_poster_alone(client, a
     assert Client().get(comment.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("status", [Comment.Status.REJECTED, Comment.Status.SPAM])
-def test_the_permalink_of_a_refused_comment_is_not_found_even_for_its_poster(client, send_reply, status):
+@pytest.mark.parametrize("decision", ["reject", "mark_spam"])
+def test_the_permalink_of_a_comment_a_moderator_refused_is_not_found_even_for_its_poster(client, send_reply,
+                                                                                       moderator, decision):
     send_reply()
     comment = Comment.objects.get()
-    Comment.objects.filter(pk=comment.pk).update(status=status)
+    getattr(Comment.objects.filter(pk=comment.pk), decision)(by=moderator)
     assert client.get(comment.get_absolute_url()).status_code == 404
 
 
@@ -281,3 +282,45 @@ def test_a_reply_to_a_comment_whose_thread_was_taken_down_is_refused(make_commen
     response = send_reply(parent=str(child.pk))
 
     assertContains(response, "The comment you are replying to is not available any more.", status_code=400)
+
+
+def test_the_permalink_of_a_reply_taken_down_with_its_thread_is_not_found(client, moderator, make_comment):
+    root = make_comment("Root, rejected later.")
+    reply = make_comment("An approved reply, hidden with its thread.", parent=root)
+    Comment.objects.filter(pk=root.pk).reject(by=moderator)
+    assert client.get(reply.get_absolute_url()).status_code == 404
+
+
+def test_a_permalink_counts_the_readers_own_pending_comments_in_its_pages(settings, client, article, send_reply,
+                                                                        make_comment):
+    settings.COMMENTS_PER_PAGE = 1
+    send_reply(body="My pending comment, shown to me on page 1.")
+    later = make_comment("An approved comment posted after mine.", created_at=timezone.now() + timedelta(minutes=1))
+
+    response = client.get(later.get_absolute_url())
+
+    expected = f"{article.get_absolute_url()}?cpage=2#comment-{later.pk}"
+    assertRedirects(response, expected, fetch_redirect_response=False)
+    assertContains(client.get(expected), f'id="comment-{later.pk}"')
+    assertRedirects(Client().get(later.get_absolute_url()), f"{article.get_absolute_url()}#comment-{later.pk}",
+                    fetch_redirect_response=False)
+
+
+def test_a_deep_thread_hides_and_leaves_uncounted_every_reply_below_a_comment_taken_down(
+    settings, client, article, moderator, make_comment
+):
+    settings.COMMENTS_MAX_DEPTH = 5
+    chain = [make_comment("Level 0.")]
+    for level in range(1, 5):
+        chain.append(make_comment(f"Level {level}.", parent=chain[-1]))
+    assert chain[-1].depth == 4
+    Comment.objects.filter(pk=chain[1].pk).reject(by=moderator)
+
+    page = client.get(article.get_absolute_url())
+
+    assertContains(page, '<h2 id="comments-heading">1 comment</h2>', html=True)
+    for level in range(1, 5):
+        assertNotContains(page, f"Level {level}.")
+    assert "1 comment" in client.get("/").text
+    assert list(Comment.objects.shown()) == [chain[0]]
+    assert client.get(chain[-1].get_absolute_url()).status_code == 404

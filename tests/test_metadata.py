@@ -36,7 +36,7 @@ class PageHead(HTMLParser):
         elif tag in ("title", "script"):
             self._in = tag
             if tag == "script":
-                self.scripts.append({"type": attrs.get("type"), "text": ""})
+                self.scripts.append({"type": attrs.get("type"), "src": attrs.get("src"), "text": ""})
 
     def handle_endtag(self, tag):
         self._in = None
@@ -161,7 +161,7 @@ def test_a_headline_with_a_closing_script_tag_cannot_break_out_of_the_json_ld(cl
     article = make_article(headline, slug="break-out", standfirst="</SCRIPT> <b>")
     response = client.get(article.get_absolute_url())
     head = PageHead(response.text)
-    assert [script["type"] for script in head.scripts] == ["application/ld+json"]
+    assert [script["type"] for script in head.scripts if not script["src"]] == ["application/ld+json"]
     data = json_ld(head)
     assert data["headline"] == headline
     assert data["description"] == "</SCRIPT> <b>"
@@ -174,9 +174,10 @@ def test_reader_pages_carry_no_javascript(client, illustrated_article, url):
     assert head_of(client, url).scripts == []
 
 
-def test_article_page_has_no_javascript_except_its_json_ld(client, illustrated_article):
+def test_article_page_has_no_inline_javascript_and_only_its_own_reply_script(client, illustrated_article):
     head = head_of(client, illustrated_article.get_absolute_url())
-    assert [script["type"] for script in head.scripts] == ["application/ld+json"]
+    assert [script["type"] for script in head.scripts if not script["src"]] == ["application/ld+json"]
+    assert [script["src"] for script in head.scripts if script["src"]] == ["/static/js/comments.js"]
 
 
 @pytest.mark.parametrize(("words", "label"), [(1, "1 min read"), (220, "1 min read"), (221, "2 min read"),

@@ -1,7 +1,10 @@
+import importlib
+import json
 from datetime import timedelta
 
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.apps import apps as django_apps
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -134,6 +137,21 @@ class TestBans:
         assertContains(response, "Select a valid choice.")
         assert Ban.objects.count() == 0
 
+    def test_staff_who_may_ban_but_not_moderate_ban_without_marking_spam(self, client, make_user, make_comment):
+        banner = make_user("banner")
+        banner.user_permissions.add(*Permission.objects.filter(content_type__app_label="comments", codename__in=[
+            "view_comment", "add_ban", "view_commenter_private_data"]))
+        comment = make_comment("Trolling.", email="troll@example.org", status=Comment.Status.PENDING)
+        client.force_login(banner)
+
+        response = run_action(client, "ban_commenters", comment, apply="yes", kind="email", duration="",
+                              mark_spam="on")
+
+        assertContains(response, "1 ban added.")
+        assertContains(response, "The selected comments were not marked as spam: you may ban but not moderate.")
+        comment.refresh_from_db()
+        assert (comment.status, comment.moderated_by) == (Comment.Status.PENDING, None)
+
     def test_staff_who_cannot_see_emails_are_not_offered_the_ban_action_or_the_bans(self, client, comment_viewer,
                                                                                     ban_viewer, make_comment,
                                                                                     make_ban):
@@ -160,7 +178,8 @@ class TestBans:
         assertNotContains(listed, "delete_selected")
         assertContains(lifted, "1 ban lifted.")
         ban.refresh_from_db()
-        assert (ban.lifted_by, ban.is_active) == (moderator, False)
+        assert ban.lifted_by == moderator
+        assert not Ban.objects.active().filter(pk=ban.pk).exists()
         assert client.post(reverse("admin:comments_ban_delete", args=[ban.pk]), {"post": "yes"}).status_code == 403
         assert Ban.objects.filter(pk=ban.pk).exists()
 
@@ -215,7 +234,63 @@ class TestHistoryAndNotes:
         assertContains(client.get(change_url(later)), "Warned about personal attacks.")
         assertContains(client.get(PENDING_QUEUE), "1 note")
         entry = LogEntry.objects.get(object_id=str(first.pk))
-        assert entry.get_change_message() == "Added moderator note “Warned about personal attacks.”."
+        assert entry.get_change_message() == "Added a moderator note."
+
+    def test_the_change_page_shows_the_same_history_as_the_queue_with_the_notes(self, client, moderator,
+                                                                                make_comment):
+        for status in (Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM):
+            make_comment(f"An earlier {status} one.", email="Rita@example.org", status=status)
+        waiting = make_comment("Waiting.", email="rita@EXAMPLE.org", status=Comment.Status.PENDING)
+        ModeratorNote.objects.create(comment=waiting, author=moderator, body="Asked to stay on topic.")
+        client.force_login(moderator)
+
+        queue, page = client.get(PENDING_QUEUE), client.get(change_url(waiting))
+
+        for response in (queue, page):
+            assertContains(response, "1 approved · 1 rejected · 1 spam · 1 note")
+        assertContains(page, "Asked to stay on topic.")
+
+    def test_a_note_is_not_quoted_in_the_history_which_staff_without_the_permission_read(
+        self, client, moderator, comment_viewer, make_comment
+    ):
+        comment = make_comment("Borderline.", status=Comment.Status.PENDING)
+        client.force_login(moderator)
+        client.post(change_url(comment), {"status": "approved", "note": "Lives next door to the mayor."})
+        history_url = reverse("admin:comments_comment_history", args=[comment.pk])
+        assertContains(client.get(history_url), "Added a moderator note.")
+
+        client.force_login(comment_viewer)
+        history = client.get(history_url)
+
+        assert history.status_code == 200
+        assertContains(history, "Status: Pending → Approved.")
+        assertContains(history, "Added a moderator note.")
+        assertNotContains(history, "Lives next door")
+        assert not LogEntry.objects.filter(change_message__contains="Lives next door").exists()
+
+    def test_notes_outlive_their_comment_and_no_delete_page_quotes_them(self, admin_client, moderator,
+                                                                        make_comment):
+        deleted = make_comment("Soon deleted.", email="Rita@example.org")
+        later = make_comment("Later.", email="rita@example.org", status=Comment.Status.PENDING)
+        note = ModeratorNote.objects.create(comment=deleted, author=moderator, body="Doxxed a neighbour.")
+        delete_url = reverse("admin:comments_comment_delete", args=[deleted.pk])
+
+        confirmation = admin_client.get(delete_url)
+        bulk_confirmation = admin_client.post(CHANGELIST, {"action": "delete_selected",
+                                                           "_selected_action": [deleted.pk]})
+        admin_client.post(delete_url, {"post": "yes"})
+
+        for response in (confirmation, bulk_confirmation):
+            assertContains(response, "Are you sure")
+            assertNotContains(response, "Doxxed a neighbour.")
+        assert not Comment.objects.filter(pk=deleted.pk).exists()
+        note.refresh_from_db()
+        assert (note.comment, note.email, note.body) == (None, "Rita@example.org", "Doxxed a neighbour.")
+        assert str(note) == f"Moderator note #{note.pk}"
+        history = admin_client.get(change_url(later))
+        assertContains(history, "Doxxed a neighbour.")
+        assertContains(history, "(on a comment since deleted)")
+        assertContains(admin_client.get(PENDING_QUEUE), "0 approved · 0 rejected · 0 spam · 1 note")
 
     def test_history_and_notes_are_hidden_from_staff_without_the_private_data_permission(
         self, client, comment_viewer, moderator, make_comment
@@ -262,3 +337,21 @@ def test_moderators_and_editors_are_given_the_moderation_tools(db, group):
     assert "delete_ban" not in codenames
     assert "change_moderatornote" not in codenames
     assert "add_ban" not in set(Group.objects.get(name="Journalist").permissions.values_list("codename", flat=True))
+
+
+def test_the_migration_rewrites_history_entries_that_quoted_a_note(admin_user, make_comment):
+    migration = importlib.import_module("comments.migrations.0006_moderator_notes_outlive_comments")
+    comment = make_comment()
+    logged = [{"changed": {"fields": ["Rejection reason"]}},
+              {"added": {"name": "moderator note", "object": "Lives next door to the mayor."}}]
+    entry = LogEntry.objects.log_actions(admin_user.pk, [comment], CHANGE, change_message=json.dumps(logged),
+                                         single_object=True)
+    decision = LogEntry.objects.log_actions(admin_user.pk, [comment], CHANGE,
+                                            change_message="Status: Pending → Approved.", single_object=True)
+
+    migration.forget_logged_note_texts(django_apps, schema_editor=None)
+
+    entry.refresh_from_db()
+    decision.refresh_from_db()
+    assert entry.get_change_message() == "Changed Rejection reason. Added a moderator note."
+    assert decision.get_change_message() == "Status: Pending → Approved."

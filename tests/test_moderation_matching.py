@@ -68,3 +68,16 @@ def test_a_long_hostile_text_is_matched_quickly():
     start = time.perf_counter()
     assert find_phrase(text, ["oooox", "aaaab", "good bad", "x y z"]) is None
     assert time.perf_counter() - start < 1
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("I will ki11 it", "kill"), ("k1ll", "kill"), ("KI1L", "kill"), ("1ame excuse", "lame"), ("b1g deal", "big"),
+    ("w1n now", "win"), ("f.i.1.l", "fill"),
+])
+def test_the_digit_one_is_read_as_i_and_as_l(text, phrase):
+    assert find_phrase(text, [phrase]) == phrase
+
+
+def test_reading_one_as_l_finds_no_word_that_is_not_there():
+    assert find_phrase("I have 11 cats", ["ill"]) is None
+    assert find_phrase("version 1.1", ["lil"]) is None

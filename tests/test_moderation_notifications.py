@@ -1,10 +1,12 @@
 import logging
 import smtplib
+import time
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
+from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.locmem import EmailBackend as LocmemEmailBackend
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +29,46 @@ class BrokenMailBackend(BaseEmailBackend):
 
 class UnreachableMailBackend(BrokenMailBackend):
     error = ConnectionRefusedError(111, "Connection refused")
+
+
+class CountingMailBackend(LocmemEmailBackend):
+    """Keeps mail like the test backend, and opens a connection per batch as the SMTP backend does."""
+
+    connections = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_open = False
+
+    def open(self):
+        if self.is_open:
+            return False
+        self.is_open = True
+        type(self).connections += 1
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        opened = self.open()
+        try:
+            return super().send_messages(messages)
+        finally:
+            if opened:
+                self.close()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves time forward, as the cache sees it, so that a digest period can pass."""
+    now = time.time()
+
+    def advance(minutes):
+        nonlocal now
+        now += minutes * 60
+        monkeypatch.setattr(time, "time", lambda: now)
+    return advance
 
 
 def approve(client, *comments):
@@ -56,7 +98,7 @@ class TestModeratorDigest:
         assert f"http://127.0.0.1:8000{CHANGELIST}" in digest.body
         assert "rita@example.org" not in digest.body
 
-    def test_many_held_comments_send_one_digest_per_period(self, settings, mailed_moderator, send_reply,
+    def test_many_held_comments_send_one_digest_per_period(self, settings, clock, mailed_moderator, send_reply,
                                                            django_capture_on_commit_callbacks):
         settings.COMMENTS_DIGEST_MINUTES = 10
         with django_capture_on_commit_callbacks(execute=True):
@@ -64,11 +106,68 @@ class TestModeratorDigest:
                 send_reply(body=f"Held comment {n}.")
         assert len(mail.outbox) == 1
 
-        cache.delete(services.DIGEST_CACHE_KEY)  # the period has passed
+        clock(minutes=9)
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="Still within the period.")
+        assert len(mail.outbox) == 1
+
+        clock(minutes=2)
         with django_capture_on_commit_callbacks(execute=True):
             send_reply(body="One more.")
         assert len(mail.outbox) == 2
-        assert mail.outbox[1].subject == "[Newsroom] 4 comments waiting for moderation"
+        assert mail.outbox[1].subject == "[Newsroom] 5 comments waiting for moderation"
+        for body in ("Held comment 1.", "Held comment 2.", "Still within the period.", "One more."):
+            assert body in mail.outbox[1].body
+
+    def test_comments_held_within_the_period_are_announced_by_the_next_post_after_it(
+        self, settings, clock, mailed_moderator, make_word_rule, send_reply, django_capture_on_commit_callbacks
+    ):
+        settings.COMMENTS_HOLD_ALL = False
+        make_word_rule("lawsuit")
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="A lawsuit, first.")
+            send_reply(body="A lawsuit, second.")
+        assert len(mail.outbox) == 1
+
+        clock(minutes=settings.COMMENTS_DIGEST_MINUTES + 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="A comment published at once.")
+
+        assert Comment.objects.get(body="A comment published at once.").is_approved
+        assert len(mail.outbox) == 2
+        assert mail.outbox[1].subject == "[Newsroom] 2 comments waiting for moderation"
+        assert "A lawsuit, second." in mail.outbox[1].body
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="Another one published at once.")
+        assert len(mail.outbox) == 2  # nothing more was owed
+
+    def test_a_digest_that_was_not_sent_does_not_start_the_period(self, settings, mailed_moderator, send_reply,
+                                                                  django_capture_on_commit_callbacks):
+        settings.EMAIL_BACKEND = f"{__name__}.UnreachableMailBackend"
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="Held while the mail server is down.")
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="Held once it is back.")
+
+        [digest] = mail.outbox
+        assert digest.subject == "[Newsroom] 2 comments waiting for moderation"
+        assert "Held while the mail server is down." in digest.body
+
+    def test_a_held_comment_without_moderators_to_tell_does_not_start_the_period(
+        self, make_user, send_reply, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="Nobody to tell yet.")
+        make_user("new-moderator", "Moderator", email="new@staff.invalid")
+
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(body="Now someone is listening.")
+
+        [digest] = mail.outbox
+        assert digest.to == ["new@staff.invalid"]
+        assert digest.subject == "[Newsroom] 2 comments waiting for moderation"
 
     def test_only_staff_who_moderate_and_have_an_email_get_the_digest(self, admin_user, mailed_moderator, moderator,
                                                                      journalist, make_user, send_reply,
@@ -175,6 +274,23 @@ class TestCommenterNotices:
         assert Comment.objects.get(body="A reply.").is_approved
         assert mail.outbox == []
 
+    def test_a_reply_to_a_comment_published_by_a_rule_tells_no_one_even_under_a_vouched_email(
+        self, settings, moderator, make_comment, send_reply, django_capture_on_commit_callbacks
+    ):
+        # Paula's email is vouched for by an earlier comment; Mallory types it on a comment of hers and subscribes.
+        make_comment("Paula's own comment.", email="paula@example.org", moderated_by=moderator,
+                     moderated_at=timezone.now())
+        settings.COMMENTS_HOLD_ALL = False
+        send_reply(by=Client(), body="Posted under Paula's email.", email="paula@example.org", is_subscribed="on")
+        parent = Comment.objects.get(body="Posted under Paula's email.")
+        assert (parent.is_approved, parent.is_subscribed) == (True, True)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reply(by=Client(), parent=str(parent.pk), email="someone@example.org", body="A reply.")
+
+        assert Comment.objects.get(body="A reply.").is_approved
+        assert sent_to("paula@example.org") == []
+
     def test_a_reply_published_at_once_tells_the_vouched_parent(self, settings, moderator, make_comment, send_reply,
                                                                 django_capture_on_commit_callbacks):
         settings.COMMENTS_HOLD_ALL = False
@@ -230,6 +346,28 @@ class TestUnsubscribe:
         with django_capture_on_commit_callbacks(execute=True):
             approve(client, comment)
         assert mail.outbox == []
+
+
+def test_the_mail_server_connection_times_out_after_ten_seconds_by_default(settings):
+    assert settings.EMAIL_TIMEOUT == 10
+    assert get_connection("django.core.mail.backends.smtp.EmailBackend").timeout == 10
+
+
+def test_a_batch_of_notices_goes_over_one_connection(settings, client, moderator, make_comment, send_reply,
+                                                     django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = f"{__name__}.CountingMailBackend"
+    CountingMailBackend.connections = 0
+    parent = make_comment("The parent.", email="paula@example.org", is_subscribed=True, moderated_by=moderator,
+                          moderated_at=timezone.now())
+    send_reply(parent=str(parent.pk), is_subscribed="on", body="Tell us both.")
+    client.force_login(moderator)
+    CountingMailBackend.connections = 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(client, Comment.objects.get(body="Tell us both."))
+
+    assert sorted(message.to[0] for message in mail.outbox) == ["paula@example.org", "rita@example.org"]
+    assert CountingMailBackend.connections == 1
 
 
 @pytest.mark.parametrize("backend", ["BrokenMailBackend", "UnreachableMailBackend"])

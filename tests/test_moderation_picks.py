@@ -93,7 +93,16 @@ def test_without_picks_there_is_no_picks_view(client, article, make_comment):
 def test_a_pick_taken_down_with_its_thread_leaves_the_picks(client, article, make_comment):
     root = make_comment("Root, rejected later.", status=Comment.Status.REJECTED)
     make_comment("A pick below it.", parent=root, is_pick=True)
-    assertNotContains(Client().get(f"{article.get_absolute_url()}?comments=picks"), "A pick below it.")
+    shown = make_comment("A pick in plain view.", is_pick=True)
+
+    page = Client().get(article.get_absolute_url())
+    picks = Client().get(f"{article.get_absolute_url()}?comments=picks")
+
+    assertContains(page, '<a href="?comments=picks#comments">Editors’ picks (1)</a>', html=True)
+    assertContains(picks, f'id="comment-{shown.pk}"')
+    assertContains(picks, "A pick in plain view.")
+    assertNotContains(picks, "A pick below it.")
+    assert picks.content.decode().count('class="comment__thread"') == 1
 
 
 def test_picks_and_report_links_add_no_queries_per_comment(client, article, make_comment,

@@ -187,3 +187,37 @@ def test_only_approved_comments_can_be_reported(client, make_comment, send_repor
 @pytest.mark.parametrize("path", ["/comments/424242/report/", "/comments/99999999999999999999999/report/"])
 def test_reporting_a_missing_comment_is_not_found(client, db, path):
     assert client.get(path).status_code == 404
+
+
+def test_a_comment_taken_down_with_its_thread_cannot_be_reported(client, moderator, make_comment, send_report):
+    root = make_comment("Root, rejected later.")
+    reply = make_comment("An approved reply, hidden with its thread.", parent=root)
+    Comment.objects.filter(pk=root.pk).reject(by=moderator)
+
+    assert client.get(report_url(reply)).status_code == 404
+    assert send_report(reply).status_code == 404
+    assert Report.objects.count() == 0
+
+
+def test_readers_on_one_ipv6_network_count_as_one_reader(settings, make_comment, send_report):
+    settings.COMMENTS_REPORT_THRESHOLD = 2
+    comment = make_comment("Reported from one network.")
+
+    send_report(comment, address="2001:db8:1:2::1")
+    again = send_report(comment, address="2001:db8:1:2:ffff::9", follow=True)  # a fresh browser, same /64
+
+    assertContains(again, "You have already reported this comment.")
+    assert Report.objects.count() == 1
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+    send_report(comment, address="2001:db8:1:3::1")  # another network
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+
+
+def test_reports_are_rate_limited_per_ipv6_network(settings, make_comment, send_report):
+    settings.COMMENTS_RATE_LIMIT = 2
+    addresses = ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3", "2001:db8:1:3::1"]
+    statuses = [send_report(make_comment(f"Comment {n}."), address=address).status_code
+                for n, address in enumerate(addresses)]
+    assert statuses == [302, 302, 429, 302]

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -89,8 +90,39 @@ def test_a_blocklist_word_in_the_name_sends_the_comment_to_spam_quietly(client, 
     assert (comment.status, comment.reason, comment.reason_kind) == (
         Status.SPAM, "spam: blocklist word 'casino'", Kind.BLOCKLIST)
     assertContains(response, "Your comment is awaiting moderation.")  # the spammer learns nothing
-    assert response.redirect_chain[-1][0] == f"{article.get_absolute_url()}#respond"
-    assertNotContains(response, "I was at the meeting and agree.")
+    assert response.redirect_chain[-1][0] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assertNotContains(Client().get(article.get_absolute_url()), "I was at the meeting and agree.")
+
+
+def test_a_comment_sent_to_spam_gets_the_same_answer_as_a_held_one(article, make_word_rule, send_reply):
+    make_word_rule("casino", WordRule.Action.SPAM)
+    held_poster, spam_poster = Client(), Client()
+
+    def answers(browser, body):
+        first = send_reply(by=browser, body=body)
+        comment = posted(body)
+        page = browser.get(first["Location"], follow=True)
+        shape = (first.status_code, first["Location"].replace(str(comment.pk), "<pk>"),
+                 [(url.replace(str(comment.pk), "<pk>"), status) for url, status in page.redirect_chain])
+        html = page.content.decode()
+        start = html.index(f'id="comment-{comment.pk}"')
+        shown = html[html.rindex("<li", 0, start):html.index("</article>", start)]
+        shown = re.sub(r"<time .*?</time>", "<time>", shown.replace(f"comment-{comment.pk}", "comment-<pk>"))
+        notice = [str(message) for message in page.context["messages"]]
+        return comment, shape, shown.replace(body, "<body>"), notice, "private" in page["Cache-Control"]
+
+    held, *held_answer = answers(held_poster, "A fair point about the budget.")
+    spam, *spam_answer = answers(spam_poster, "Win big at the casino.")
+
+    assert (held.status, spam.status) == (Status.PENDING, Status.SPAM)
+    assert held_answer == spam_answer
+    assert held_answer[0] == (302, "/comments/<pk>/", [(f"{article.get_absolute_url()}#comment-<pk>", 302)])
+    assert "Your comment is awaiting moderation. Only you can see it." in held_answer[1]
+    assert held_answer[2] == ["Your comment is awaiting moderation."]
+    # Nobody else sees the spam, nor reaches it by its link.
+    for reader in (Client(), held_poster):
+        assertNotContains(reader.get(article.get_absolute_url()), "Win big at the casino.")
+        assert reader.get(spam.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("kind, value, fields, reason", [
@@ -260,3 +292,65 @@ class TestTrust:
     def test_unticking_remember_me_forgets_the_proof(self, returning, send_reply):
         response = send_reply(body="Forget me.")
         assert response.cookies["comment_trust"].value == ""
+
+
+class TestTrustAfterSeveral:
+    """With COMMENTS_TRUST_AFTER=3, the browser itself must have posted three comments a moderator approved."""
+
+    @pytest.fixture(autouse=True)
+    def trust_after_three(self, settings):
+        settings.COMMENTS_TRUST_AFTER = 3
+
+    @pytest.fixture
+    def victim(self, make_comment, moderator):
+        """Vera has three comments approved by a moderator, posted from her own browser."""
+        for n in range(3):
+            make_comment(f"Vera's comment {n}.", email="vera@example.org", moderated_by=moderator,
+                         moderated_at=timezone.now())
+        return "vera@example.org"
+
+    def approve_own(self, browser, send_reply, moderator, body, email):
+        send_reply(by=browser, body=body, email=email, remember="on")
+        Comment.objects.filter(body=body).approve(by=moderator)
+
+    def test_one_approved_comment_under_a_trusted_email_does_not_borrow_its_trust(self, victim, send_reply,
+                                                                                 moderator):
+        mallory = Client()
+        self.approve_own(mallory, send_reply, moderator, "A harmless first comment.", victim)
+
+        send_reply(by=mallory, body="Now something nasty.", email=victim, remember="on")
+
+        assert posted("Now something nasty.").reason == "held: every new comment is held"
+
+    def test_fewer_approved_comments_in_the_browser_than_needed_are_not_enough(self, send_reply, moderator):
+        rita = Client()
+        for n in range(2):
+            self.approve_own(rita, send_reply, moderator, f"Rita's comment {n}.", "rita@example.org")
+
+        send_reply(by=rita, body="My third comment.", remember="on")
+
+        assert posted("My third comment.").status == Status.PENDING
+
+    def test_as_many_approved_comments_in_the_browser_as_needed_earn_trust(self, send_reply, moderator):
+        rita = Client()
+        for n in range(3):
+            self.approve_own(rita, send_reply, moderator, f"Rita's comment {n}.", "rita@example.org")
+
+        send_reply(by=rita, body="My fourth comment.", remember="on")
+
+        assert (posted("My fourth comment.").status, posted("My fourth comment.").reason_kind) == (
+            Status.APPROVED, Kind.TRUSTED)
+
+    def test_the_proof_keeps_the_approved_comments_however_many_comments_follow(self, settings, send_reply,
+                                                                                 moderator):
+        settings.COMMENTS_RATE_LIMIT = 100
+        rita = Client()
+        for n in range(3):
+            self.approve_own(rita, send_reply, moderator, f"Rita's comment {n}.", "rita@example.org")
+        for n in range(25):  # published by trust, so they earn nothing and must not push the proof out
+            send_reply(by=rita, body=f"Trusted comment {n}.", remember="on")
+
+        send_reply(by=rita, body="Still trusted.", remember="on")
+
+        assert posted("Trusted comment 24.").reason_kind == Kind.TRUSTED
+        assert posted("Still trusted.").reason_kind == Kind.TRUSTED

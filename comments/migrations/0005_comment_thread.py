@@ -2,15 +2,17 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import F, Max, OuterRef, Subquery
 
 
 def fill_threads(apps, schema_editor):
+    """Give each reply its thread, one UPDATE per level of depth: a reply's thread is its parent's, or its parent."""
     Comment = apps.get_model("comments", "Comment")
-    threads = {}
-    for comment in Comment.objects.order_by("depth", "pk").only("pk", "parent_id"):
-        threads[comment.pk] = threads.get(comment.parent_id, comment.parent_id) if comment.parent_id else comment.pk
-        if comment.parent_id:
-            Comment.objects.filter(pk=comment.pk).update(thread_id=threads[comment.pk])
+    Comment.objects.filter(depth=1).update(thread_id=F("parent_id"))
+    deepest = Comment.objects.aggregate(deepest=Max("depth"))["deepest"] or 0
+    parents_thread = Subquery(Comment.objects.filter(pk=OuterRef("parent_id")).values("thread_id")[:1])
+    for depth in range(2, deepest + 1):  # each level reads the threads the level above was just given
+        Comment.objects.filter(depth=depth).update(thread_id=parents_thread)
 
 
 class Migration(migrations.Migration):
