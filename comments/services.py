@@ -3,6 +3,7 @@
 import ipaddress
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 SESSION_PENDING_KEY = "comments_pending"
 SESSION_PENDING_LIMIT = 20
-DIGEST_CACHE_KEY = "comments:moderator-digest"  # kept for COMMENTS_DIGEST_MINUTES once a digest went out
+DIGEST_CACHE_KEY = "comments:moderator-digest"  # when the last digest went out, for COMMENTS_DIGEST_MINUTES
 DIGEST_WAITING_KEY = "comments:moderator-digest-waiting"  # comments were held since the last digest
 DIGEST_LISTED = 10
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -208,9 +209,15 @@ def notify_moderators():
     # digest, sent when a comment is posted after the period, lists the whole queue with them.
     if not settings.COMMENTS_NOTIFY_MODERATORS:
         return 0
-    if not cache.add(DIGEST_CACHE_KEY, True, timeout=settings.COMMENTS_DIGEST_MINUTES * 60):
-        cache.set(DIGEST_WAITING_KEY, True, timeout=None)
-        return 0
+    now, period = time.time(), settings.COMMENTS_DIGEST_MINUTES * 60
+    # add() claims the period atomically across workers; the stored time also ends it where the cache's own
+    # expiry is late or does not follow the clock.
+    if not cache.add(DIGEST_CACHE_KEY, now, timeout=period):
+        sent_at = cache.get(DIGEST_CACHE_KEY)
+        if isinstance(sent_at, float) and now - sent_at < period:
+            cache.set(DIGEST_WAITING_KEY, True, timeout=None)
+            return 0
+        cache.set(DIGEST_CACHE_KEY, now, timeout=period)
     cache.delete(DIGEST_WAITING_KEY)
     recipients = moderator_addresses()
     pending = Comment.objects.pending().select_related("article").order_by("created_at", "pk")
