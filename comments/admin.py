@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from comments import services
 from comments.models import Ban, Comment, Concern, ModeratorNote, Report, StrictTag, WordRule
+from newsroom.admin import ValidatedActionsMixin
 
 
 class ModerationActionForm(helpers.ActionForm):
@@ -111,7 +112,7 @@ def _has_private_data_permission(request):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ValidatedActionsMixin, admin.ModelAdmin):
     list_display = ["excerpt", "on_article", "name", "status", "why", "reports", "is_pick", "created_at", "waited"]
     list_display_links = ["excerpt"]
     list_filter = [QueueStatusFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason",
@@ -398,7 +399,7 @@ class BanStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
+class BanAdmin(ValidatedActionsMixin, admin.ModelAdmin):
     """Bans hold emails and client addresses, so only staff who may see them may see the bans."""
 
     list_display = ["value", "kind", "reason", "expires_at", "state", "created_by", "created_at"]
@@ -452,12 +453,12 @@ class BanAdmin(admin.ModelAdmin):
 
 
 @admin.register(WordRule)
-class WordRuleAdmin(admin.ModelAdmin):
+class WordRuleAdmin(ValidatedActionsMixin, admin.ModelAdmin):
     list_display = ["phrase", "action", "created_at"]
     list_filter = ["action"]
     search_fields = ["phrase"]
 
 
 @admin.register(StrictTag)
-class StrictTagAdmin(admin.ModelAdmin):
+class StrictTagAdmin(ValidatedActionsMixin, admin.ModelAdmin):
     list_display = ["tag", "holds_every_comment", "max_links"]

@@ -240,3 +240,15 @@ def test_setting_pending_on_the_change_page_puts_the_comment_back_in_the_queue(a
     entries = [entry.get_change_message() for entry in LogEntry.objects.filter(object_id=str(comment.pk))]
     assert entries == ["Status: Approved → Pending."]
     assertContains(admin_client.get(PENDING_QUEUE), "Published too soon.")
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "mark_spam", "delete_selected"])
+def test_an_action_posted_with_odd_ids_answers_with_a_message(client, moderator, pending_comment, action):
+    client.force_login(moderator)
+    for odd in ["abc", "1\x00", "99999999999999999999999"]:
+        response = client.post(f"{CHANGELIST}?status=pending", {"action": action, "_selected_action": [odd]},
+                               follow=True)
+        assert response.status_code == 200, odd
+        assert "The selection was not understood" in response.text
+    pending_comment.refresh_from_db()
+    assert pending_comment.is_pending
