@@ -11,26 +11,35 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles import pagecache, publishing
 from articles.models import Article, Author, Tag
 from newsroom.admin import ValidatedActionsMixin
 
 
+class InvalidatesPagesMixin:
+    """Bulk deletes skip each row's delete(), so they start a new page generation themselves."""
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        pagecache.invalidate()
+
+
 @admin.register(Author)
-class AuthorAdmin(ValidatedActionsMixin, admin.ModelAdmin):
+class AuthorAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(ValidatedActionsMixin, admin.ModelAdmin):
+class TagAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Article)
-class ArticleAdmin(ValidatedActionsMixin, SimpleHistoryAdmin):
+class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status_label", "author", "published_at", "updated_at"]
     list_filter = ["status", "author", "tags"]
@@ -92,20 +101,12 @@ class ArticleAdmin(ValidatedActionsMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if not self.can_publish(request):
-            self.keep_publishing_state(request, obj)
+            publishing.keep_publishing_state(obj, by=request.user)
             if "_submit_for_review" in request.POST and obj.status == Article.Status.DRAFT:
                 obj.status = Article.Status.REVIEW
                 obj._change_reason = "Submitted for review"
                 self.message_user(request, f"“{obj}” was submitted for review. An editor will publish it.")
         super().save_model(request, obj, form, change)
-
-    def keep_publishing_state(self, request, obj):
-        """Whatever was posted or restored, only editors change the status, the publish time or the author."""
-        if obj.pk is None:
-            obj.status, obj.published_at, obj.author = Article.Status.DRAFT, None, request.user.author
-            return
-        stored = Article.objects.get(pk=obj.pk)
-        obj.status, obj.published_at, obj.author_id = stored.status, stored.published_at, stored.author_id
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         is_draft = obj is None or obj.status == Article.Status.DRAFT
@@ -128,31 +129,24 @@ class ArticleAdmin(ValidatedActionsMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Submit selected drafts for review", permissions=["submit"])
     def submit_for_review(self, request, queryset):
-        count = self.change_status(request, queryset.filter(status=Article.Status.DRAFT), Article.Status.REVIEW)
+        count = self.log_moves(request, publishing.submit_for_review(queryset, by=request.user))
         self.message_user(request, ngettext("%d article submitted for review.",
                                             "%d articles submitted for review.", count) % count)
 
     @admin.action(description="Publish selected articles (or schedule those with a future time)",
                   permissions=["publish"])
     def publish(self, request, queryset):
-        count = self.change_status(request, queryset.exclude(status=Article.Status.PUBLISHED),
-                                   Article.Status.PUBLISHED)
+        count = self.log_moves(request, publishing.publish(queryset, by=request.user))
         self.message_user(request, ngettext("%d article published.", "%d articles published.", count) % count)
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = self.change_status(request, queryset.filter(status=Article.Status.PUBLISHED), Article.Status.DRAFT)
+        count = self.log_moves(request, publishing.unpublish(queryset, by=request.user))
         self.message_user(request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,
                           messages.WARNING)
 
-    def change_status(self, request, queryset, status):
-        """Moves each article to `status` one by one, so that each move is a revision and a log entry."""
-        articles = list(queryset)
+    def log_moves(self, request, articles):
         for article in articles:
-            article.status = status
-            article._history_user = request.user
-            article._change_reason = f"Status set to {article.get_status_display()}"
-            article.save()  # publishing sets the publish time when none is set
             self.log_change(request, article, article._change_reason)
         return len(articles)
 

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.templatetags.static import static
 
-from articles.templatetags.datetimes import iso_datetime
+from articles.text import iso_datetime
 
 LOGO_PATH = "img/logo.png"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
-from articles import sanitize
+from articles import pagecache, sanitize
 from articles.text import readable_text
 
 BODY_EDITOR_EXTENSIONS = {
@@ -53,8 +53,16 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, **kwargs):
+        super().save(**kwargs)
+        pagecache.invalidate()
+
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def delete(self, **kwargs):
+        pagecache.invalidate()
+        return super().delete(**kwargs)
 
 
 class Tag(models.Model):
@@ -67,8 +75,16 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, **kwargs):
+        super().save(**kwargs)
+        pagecache.invalidate()
+
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def delete(self, **kwargs):
+        pagecache.invalidate()
+        return super().delete(**kwargs)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -150,9 +166,14 @@ class Article(models.Model):
         if self.is_live and self.has_content_changes():
             self.revised_at = timezone.now()
         super().save(**kwargs)
+        pagecache.invalidate()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def delete(self, **kwargs):
+        pagecache.invalidate()
+        return super().delete(**kwargs)
 
     @property
     def is_published(self):
@@ -189,3 +210,19 @@ class Article(models.Model):
         """Whether what readers read differs from the stored, live version of this article."""
         stored = Article.objects.published().filter(pk=self.pk).values(*CONTENT_FIELDS).first()
         return stored is not None and any(stored[name] != getattr(self, name) for name in CONTENT_FIELDS)
+
+
+class PageGeneration(models.Model):
+    """The one row that numbers what readers see: a cached page from an older generation is never served.
+
+    It lives in the database, not the cache, so that every worker on every machine sees a change at once, even
+    with a cache of their own.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    next_change_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next scheduled article goes live, which starts a new generation."
+    )
+
+    def __str__(self):
+        return f"Page generation {self.number}"

@@ -1,10 +1,9 @@
-"""The one place that cleans HTML: an allowlist for article bodies and one for reader replies."""
+"""Article bodies: an allowlist of what the body editor produces, with scripts and unsafe URLs dropped."""
 
 import re
 from html import unescape
 
 import bleach
-from bleach.linkifier import Linker
 from django.utils.html import strip_tags
 
 SAFE_PROTOCOLS = ["http", "https", "mailto"]
@@ -13,6 +12,16 @@ ARTICLE_TAGS = [
     "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a", "strong", "b", "em", "i", "s", "u",
     "sub", "sup", "code", "pre", "hr", "figure", "figcaption", "img",
 ]
+# Elements whose content is code or a document of its own, never text a reader should see: dropped whole. The
+# raw-text ones end at their first closing tag, as in the HTML parsing rules; an unclosed one runs to the end.
+DROPPED_WITH_CONTENT = ["script", "style", "template", "iframe", "noscript", "noembed", "noframes", "textarea",
+                        "title", "xmp"]
+_DROPPED = re.compile(
+    r"<(%s)\b[^>]*>.*?(?:</\1\s*>|\Z)" % "|".join(DROPPED_WITH_CONTENT), re.IGNORECASE | re.DOTALL
+)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _allow_image_attribute(tag, name, value):
     """Images come from the site itself: a third-party source would track readers through feeds."""
     if name == "src":
@@ -27,29 +36,9 @@ ARTICLE_ATTRIBUTES = {
     "blockquote": ["cite"],
 }
 
-REPLY_TAGS = ["a", "abbr", "b", "blockquote", "cite", "code", "del", "em", "i", "q", "s", "strong"]
-REPLY_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "blockquote": ["cite"], "q": ["cite"]}
-
 _article_cleaner = bleach.Cleaner(
     tags=ARTICLE_TAGS, attributes=ARTICLE_ATTRIBUTES, protocols=SAFE_PROTOCOLS, strip=True, strip_comments=True
 )
-_reply_cleaner = bleach.Cleaner(
-    tags=REPLY_TAGS, attributes=REPLY_ATTRIBUTES, protocols=SAFE_PROTOCOLS, strip=True, strip_comments=True
-)
-
-
-def _mark_untrusted(attrs, new=False):
-    """Readers' links carry no endorsement from the site."""
-    href_key = (None, "href")
-    if href_key not in attrs:
-        return attrs
-    attrs[(None, "rel")] = "nofollow ugc noopener"
-    return attrs
-
-
-_reply_linker = Linker(callbacks=[_mark_untrusted], skip_tags=["code"], parse_email=False)
-_BLANK_LINES = re.compile(r"\n\s*\n")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def strip_control_characters(text):
@@ -57,23 +46,19 @@ def strip_control_characters(text):
     return _CONTROL_CHARS.sub("", text)
 
 
+def drop_code_elements(html):
+    """Remove scripts, styles, frames and the like together with their content, not just their tags."""
+    previous = None
+    while previous != html:  # "<scr<script></script>ipt>" hides one inside another
+        previous, html = html, _DROPPED.sub("", html)
+    return html
+
+
 def clean_article_body(html):
     """Keep the markup an article needs and drop scripts, event handlers and unsafe URLs."""
-    return _article_cleaner.clean(strip_control_characters(html or ""))
-
-
-def clean_reply_body(text):
-    """Turn a reader's plain text into safe paragraphs with a few inline tags and nofollow links."""
-    text = strip_control_characters(text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    paragraphs = []
-    for block in _BLANK_LINES.split(text):
-        cleaned = _reply_cleaner.clean(block.strip())
-        if cleaned:
-            paragraphs.append("<p>" + cleaned.replace("\n", "<br>\n") + "</p>")
-    return _reply_linker.linkify("\n".join(paragraphs))
+    return _article_cleaner.clean(drop_code_elements(strip_control_characters(html or "")))
 
 
 def plain_text(html):
     """The text of an HTML fragment, unescaped: templates escape it again where they show it."""
     return unescape(strip_tags(html or "")).strip()
-

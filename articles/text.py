@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils import timezone
+
 from articles import sanitize
 
 # The editor writes blocks back to back (`</p><p>`), so their words would run together without a space.
@@ -12,3 +14,10 @@ _WHITESPACE = re.compile(r"\s+")
 def readable_text(html):
     """The words of an HTML fragment as one unescaped line, with blocks kept apart by a space."""
     return _WHITESPACE.sub(" ", sanitize.plain_text(_BLOCK_BOUNDARY.sub(r"\g<0> ", html or ""))).strip()
+
+
+def iso_datetime(value):
+    """An ISO 8601 time to the second, as HTML's datetime attribute and Open Graph expect."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()

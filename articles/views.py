@@ -2,13 +2,16 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from articles import search, sitemaps
 from articles.models import Article, Author, Tag
+from articles.pagecache import public_page
 
 
+@method_decorator(public_page, name="dispatch")
 class ArticleListView(ListView):
     """Home page: the lead story and the latest published articles."""
 
@@ -21,6 +24,7 @@ class ArticleListView(ListView):
         return Article.objects.published().for_listing()
 
 
+@method_decorator(public_page, name="dispatch")
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
@@ -54,6 +58,7 @@ class AuthorArticleListView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+@method_decorator(public_page, name="dispatch")
 class SearchView(ListView):
     """Published articles holding the words of `?q=`, the most relevant first, with the matches marked."""
 
@@ -77,6 +82,7 @@ class SearchView(ListView):
         return super().get_context_data(search_query=self.query, search_terms=words, **kwargs)
 
 
+@public_page
 @require_safe
 def sitemap_index(request):
     return TemplateResponse(
@@ -84,6 +90,7 @@ def sitemap_index(request):
     )
 
 
+@public_page
 @require_safe
 def robots_txt(request):
     context = {"disallowed": [reverse("admin:index"), reverse("articles:search")]}

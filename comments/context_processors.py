@@ -1,3 +1,6 @@
+from django.utils.functional import SimpleLazyObject
+
+from comments import visitor
 from comments.models import Comment
 
 
@@ -10,3 +13,19 @@ def moderation_queue(request):
         return Comment.objects.pending().count()
 
     return {"pending_comments_count": pending_comments_count}
+
+
+class Commenter:
+    """The reader as the comment section sees them: their pending comments, saved details and chosen page."""
+
+    def __init__(self, request):
+        self.pending_ids = visitor.pending_ids(request)
+        self.remembered = visitor.remembered_author(request)
+        self.page_number = request.GET.get("cpage", 1)
+        self.picks_only = request.GET.get("comments") == "picks"
+        self.replying_to = request.GET.get("replyto")
+
+
+def commenter(request):
+    """The reader's state for the comment section, read only when an article page shows one."""
+    return {"commenter": SimpleLazyObject(lambda: Commenter(request))}

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from articles import sanitize
 from articles.models import Article, Tag
+from articles.sanitize import strip_control_characters
+from comments.sanitize import clean_reply_body
 
 
 class Concern(models.TextChoices):
@@ -85,42 +86,6 @@ class CommentQuerySet(models.QuerySet):
     def shown(self):
         """Approved comments that readers see: replies under a comment taken down are hidden with it."""
         return self.filter(shown_condition())
-
-    def approvable(self):
-        """The comments of this queryset whose parent is approved or approved along with them."""
-        chosen = list(self.select_related("parent").order_by("created_at", "pk"))
-        approved_ids = set()
-        for comment in chosen:
-            if comment.parent is None or comment.parent.is_approved or comment.parent_id in approved_ids:
-                approved_ids.add(comment.pk)
-        return self.filter(pk__in=approved_ids)
-
-    def approve(self, by):
-        """Approve comments whose parent is approved or approved with them; others stay where they are."""
-        return self.approvable().exclude(status=Comment.Status.APPROVED)._moderate(Comment.Status.APPROVED, by)
-
-    def reject(self, by, reason=""):
-        """Reject comments, with one of the Concern choices as the reason or none."""
-        return self.exclude(status=Comment.Status.REJECTED)._moderate(Comment.Status.REJECTED, by, reason)
-
-    def mark_spam(self, by):
-        return self.exclude(status=Comment.Status.SPAM)._moderate(Comment.Status.SPAM, by)
-
-    def hold(self, by, reason="held: put back in the queue by a moderator"):
-        """Put comments back in the moderation queue, hidden from readers, with the reason shown in the queue."""
-        return self.exclude(status=Comment.Status.PENDING)._moderate(
-            Comment.Status.PENDING, by, reason=reason, reason_kind=Comment.ReasonKind.MODERATOR)
-
-    def pick(self):
-        """Make approved comments editors' picks; picks must be comments readers see."""
-        return self.approved().filter(is_pick=False).update(is_pick=True)
-
-    def unpick(self):
-        return self.filter(is_pick=True).update(is_pick=False)
-
-    def _moderate(self, status, by, rejection_reason="", **fields):
-        return self.update(status=status, moderated_at=timezone.now(), moderated_by=by,
-                           rejection_reason=rejection_reason, **fields)
 
 
 class Comment(models.Model):
@@ -196,7 +161,7 @@ class Comment(models.Model):
         return f"{self.name} on “{Truncator(self.article.headline).chars(60)}”"
 
     def save(self, **kwargs):
-        self.body_html = sanitize.clean_reply_body(self.body)
+        self.body_html = clean_reply_body(self.body)
         self.depth = self.parent.depth + 1 if self.parent_id else 0
         self.thread_id = (self.parent.thread_id or self.parent_id) if self.parent_id else None
         super().save(**kwargs)
@@ -325,7 +290,7 @@ class WordRule(models.Model):
         return self.phrase
 
     def clean(self):
-        self.phrase = " ".join(sanitize.strip_control_characters(self.phrase or "").split())
+        self.phrase = " ".join(strip_control_characters(self.phrase or "").split())
         if not any(character.isalnum() for character in self.phrase):
             raise ValidationError({"phrase": "Enter a word or phrase with at least one letter or digit."})
 

@@ -8,8 +8,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import Q
 
-from articles import sanitize
 from comments.models import Ban, Comment, StrictTag, WordRule
+from comments.sanitize import clean_reply_body
 
 # Letters and digits disguised as one another; "$" and "@" stand for letters often enough to be read as them.
 # "1" stands for "i" or "l" ("k1ll", "ki11"): a text is read both ways, a listed phrase with "i".
@@ -98,7 +98,7 @@ def _phrase_pattern(phrase):
 
 def count_links(body):
     """The links a reader sees in a comment body, typed as markup or as bare addresses."""
-    return len(LINK.findall(sanitize.clean_reply_body(body)))
+    return len(LINK.findall(clean_reply_body(body)))
 
 
 def is_trusted(email, proof_ids):

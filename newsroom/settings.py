@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -51,7 +53,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "comments.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
                 "comments.context_processors.moderation_queue",
+                "comments.context_processors.commenter",
             ],
         },
     },
@@ -81,6 +83,8 @@ vars().update(env.email("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds a slow mail server may hold up a request
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Mail and other slow work waits in the database for `manage.py db_worker`; see README "Operations".
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -184,3 +188,8 @@ LOGGING = {
 
 # Article bodies are cleaned by articles/sanitize.py (bleach) on every save, not by the editor's own sanitiser.
 SILENCED_SYSTEM_CHECKS = ["django_prose_editor.W004"]
+
+# Page cache: reader pages kept for readers who bring none of these cookies; see README "Performance".
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# The session (staff, a poster's pending comments), flash messages, and a commenter's saved details and proof.
+PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author", "comment_trust"]

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,18 @@ def clear_cache():
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def uncached(settings):
+    """Pages rendered for every request, as for a reader the page cache does not serve."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks run as they are queued, so a test sees their mail; tests of the queue itself use the database."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -161,3 +174,11 @@ def send_report(db):
         url = reverse("comments:report", kwargs={"pk": comment.pk})
         return browser.post(url, {"concern": concern, "detail": "", **fields}, REMOTE_ADDR=address, follow=follow)
     return send
+
+
+@pytest.fixture
+def run_worker(settings):
+    """Runs the queued tasks that are due, as `manage.py db_worker` does, and returns when none is left."""
+    def run():
+        call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+    return run

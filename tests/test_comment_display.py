@@ -175,7 +175,7 @@ def test_a_name_with_markup_is_shown_as_text(client, article, make_comment):
 
 
 def test_the_article_page_makes_as_many_queries_with_200_comments_as_with_one(
-    client, article, make_comment, django_assert_num_queries
+    client, article, make_comment, django_assert_num_queries, uncached
 ):
     root = make_comment("The first comment.")
     with CaptureQueriesContext(connection) as one_comment:

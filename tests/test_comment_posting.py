@@ -11,9 +11,10 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
+from comments.decisions import decide
 from comments.forms import sign_render_time
 from comments.models import Comment
-from comments.services import client_network
+from comments.ratelimit import client_network
 
 NOT_AVAILABLE = "The comment you are replying to is not available any more."
 EXPIRED = "The form has expired. Please send your comment again."
@@ -69,7 +70,7 @@ def test_the_pending_comment_is_shown_to_its_poster_alone(client, article, send_
 
 def test_the_poster_no_longer_sees_a_comment_once_it_is_rejected(client, article, send_reply, moderator):
     send_reply(body="Soon to be rejected.")
-    Comment.objects.reject(by=moderator)
+    decide(Comment.objects.all(), status=Comment.Status.REJECTED, by=moderator)
     assertNotContains(client.get(article.get_absolute_url()), "Soon to be rejected.")
 
 
@@ -300,22 +301,31 @@ def test_a_website_that_is_not_a_web_address_is_refused(send_reply, website):
     assert Comment.objects.count() == 0
 
 
-def test_a_post_without_the_csrf_token_is_refused(article, reply_data):
+@pytest.mark.parametrize("headers", [
+    pytest.param({"HTTP_ORIGIN": "https://evil.example"}, id="foreign-origin"),
+    pytest.param({"HTTP_ORIGIN": "null"}, id="null-origin"),
+    pytest.param({"HTTP_REFERER": "https://evil.example/page"}, id="foreign-referer"),
+    pytest.param({"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "cross-site"}, id="cross-site-fetch"),
+])
+def test_a_post_from_another_site_is_refused(article, reply_data, headers):
     browser = Client(enforce_csrf_checks=True)
-    response = browser.post(reverse("comments:post", kwargs={"slug": article.slug}), reply_data())
+    response = browser.post(reverse("comments:post", kwargs={"slug": article.slug}), reply_data(), **headers)
     assert response.status_code == 403
+    assert "can only be sent from this site" in response.content.decode()
     assert Comment.objects.count() == 0
 
 
-def test_the_form_on_the_article_page_posts_with_its_own_csrf_token(settings, article):
+def test_the_form_on_a_shared_page_posts_without_a_token_of_its_own(settings, article):
     settings.COMMENTS_MIN_FILL_SECONDS = 0
     browser = Client(enforce_csrf_checks=True)
-    page = browser.get(article.get_absolute_url()).content.decode()
-    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
-    action = re.search(r'<form class="reply-form" method="post" action="([^"#]+)', page).group(1)
+    page = browser.get(article.get_absolute_url())
+    html = page.content.decode()
+    assert "csrfmiddlewaretoken" not in html and not page.cookies  # nothing of one reader's for the next
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    action = re.search(r'<form class="reply-form" method="post" action="([^"#]+)', html).group(1)
 
     data = {**hidden, "body": "Posted like a browser.", "name": "Bea Browser", "email": "bea@example.org"}
-    response = browser.post(action, data)
+    response = browser.post(action, data, HTTP_ORIGIN="http://testserver", HTTP_SEC_FETCH_SITE="same-origin")
 
     assert response.status_code == 302
     assert Comment.objects.get().body == "Posted like a browser."

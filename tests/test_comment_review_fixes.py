@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
+from comments.decisions import decide
 from comments.models import Comment
 
 
@@ -17,7 +18,7 @@ def test_a_page_with_the_posters_pending_comment_is_private_to_shared_caches(cli
 def test_counts_leave_out_replies_hidden_with_their_parent(client, article, make_comment):
     parent = make_comment("Soon taken down.")
     make_comment("A reply to it.", parent=parent)
-    Comment.objects.filter(pk=parent.pk).reject(by=None)
+    decide(Comment.objects.filter(pk=parent.pk), status=Comment.Status.REJECTED, by=None)
     assert "No comments" in client.get("/").text
     page = client.get(article.get_absolute_url()).text
     assert "A reply to it." not in page

@@ -7,6 +7,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Article
+from comments.decisions import decide
 from comments.models import Comment
 
 EMPTY_PARENT = '<input type="hidden" name="parent" id="id_parent">'
@@ -160,7 +161,7 @@ def test_a_reply_through_the_replyto_form_is_threaded_for_everyone_once_approved
 ):
     root = make_comment("Root.", name="Paula Parent")
     send_reply(parent=str(root.pk), body="Answering Paula.")
-    Comment.objects.pending().approve(by=moderator)
+    decide(Comment.objects.pending(), status=Comment.Status.APPROVED, by=moderator)
 
     shown = nesting(Client().get(article.get_absolute_url()))
 
@@ -242,12 +243,12 @@ def test_the_permalink_of_a_pending_comment_works_for_its_poster_alone(client, a
     assert Client().get(comment.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("decision", ["reject", "mark_spam"])
+@pytest.mark.parametrize("decision", [Comment.Status.REJECTED, Comment.Status.SPAM])
 def test_the_permalink_of_a_comment_a_moderator_refused_is_not_found_even_for_its_poster(client, send_reply,
                                                                                        moderator, decision):
     send_reply()
     comment = Comment.objects.get()
-    getattr(Comment.objects.filter(pk=comment.pk), decision)(by=moderator)
+    decide(Comment.objects.filter(pk=comment.pk), status=decision, by=moderator)
     assert client.get(comment.get_absolute_url()).status_code == 404
 
 
@@ -287,7 +288,7 @@ def test_a_reply_to_a_comment_whose_thread_was_taken_down_is_refused(make_commen
 def test_the_permalink_of_a_reply_taken_down_with_its_thread_is_not_found(client, moderator, make_comment):
     root = make_comment("Root, rejected later.")
     reply = make_comment("An approved reply, hidden with its thread.", parent=root)
-    Comment.objects.filter(pk=root.pk).reject(by=moderator)
+    decide(Comment.objects.filter(pk=root.pk), status=Comment.Status.REJECTED, by=moderator)
     assert client.get(reply.get_absolute_url()).status_code == 404
 
 
@@ -314,7 +315,7 @@ def test_a_deep_thread_hides_and_leaves_uncounted_every_reply_below_a_comment_ta
     for level in range(1, 5):
         chain.append(make_comment(f"Level {level}.", parent=chain[-1]))
     assert chain[-1].depth == 4
-    Comment.objects.filter(pk=chain[1].pk).reject(by=moderator)
+    decide(Comment.objects.filter(pk=chain[1].pk), status=Comment.Status.REJECTED, by=moderator)
 
     page = client.get(article.get_absolute_url())
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from comments.decisions import decide
 from comments.models import Ban, Comment, ModeratorNote, StrictTag, WordRule
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
@@ -78,7 +79,7 @@ def test_a_rejection_reason_not_in_the_list_is_refused_without_changing_anything
 
 def test_approving_a_comment_again_clears_its_rejection_reason(moderator, make_comment):
     comment = make_comment(status=Comment.Status.REJECTED, rejection_reason="abusive")
-    Comment.objects.filter(pk=comment.pk).approve(by=moderator)
+    decide(Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, by=moderator)
     comment.refresh_from_db()
     assert comment.rejection_reason == ""
 

@@ -1,6 +1,7 @@
 import logging
 import smtplib
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comments import services
+from comments import notifications
 from comments.models import Comment, WordRule
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
@@ -141,18 +142,28 @@ class TestModeratorDigest:
             send_reply(body="Another one published at once.")
         assert len(mail.outbox) == 2  # nothing more was owed
 
-    def test_a_digest_that_was_not_sent_does_not_start_the_period(self, settings, mailed_moderator, send_reply,
-                                                                  django_capture_on_commit_callbacks):
+    def test_a_digest_the_mail_server_refused_is_delivered_once_it_is_back(
+        self, settings, monkeypatch, mailed_moderator, send_reply, django_capture_on_commit_callbacks, run_worker
+    ):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
         settings.EMAIL_BACKEND = f"{__name__}.UnreachableMailBackend"
         with django_capture_on_commit_callbacks(execute=True):
-            send_reply(body="Held while the mail server is down.")
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
+            response = send_reply(body="Held while the mail server is down.")
+        assert response.status_code == 302  # the reader did not wait for the mail server
+        run_worker()
         with django_capture_on_commit_callbacks(execute=True):
-            send_reply(body="Held once it is back.")
+            send_reply(body="Held within the same period.")  # owed, not a second attempt of its own
+        run_worker()
+        assert mail.outbox == []
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        later = timezone.now() + timedelta(minutes=1)  # the first retry waits 30 seconds
+        monkeypatch.setattr(timezone, "now", lambda: later)
+        run_worker()
+        run_worker()
 
         [digest] = mail.outbox
-        assert digest.subject == "[Newsroom] 2 comments waiting for moderation"
+        assert digest.subject == "[Newsroom] 1 comment waiting for moderation"
         assert "Held while the mail server is down." in digest.body
 
     def test_a_held_comment_without_moderators_to_tell_does_not_start_the_period(
@@ -222,7 +233,7 @@ class TestCommenterNotices:
         [notice] = sent_to("rita@example.org")
         assert notice.subject == "Your comment on “Council approves budget” is published"
         assert f"http://127.0.0.1:8000{comment.get_absolute_url()}" in notice.body
-        unsubscribe = services.unsubscribe_url(comment)
+        unsubscribe = notifications.unsubscribe_url(comment)
         assert unsubscribe in notice.body
         assert notice.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
         assert notice.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -309,7 +320,7 @@ class TestUnsubscribe:
         return first
 
     def test_the_link_asks_to_confirm_without_a_login_and_changes_nothing_on_get(self, client, subscribed):
-        page = client.get(services.unsubscribe_url(subscribed))
+        page = client.get(notifications.unsubscribe_url(subscribed))
         assertContains(page, "Stop emails about your comments?")
         assertContains(page, '<button type="submit" class="button">Unsubscribe</button>', html=True)
         assertNotContains(page, "rita@example.org")
@@ -318,14 +329,14 @@ class TestUnsubscribe:
     def test_confirming_stops_every_notice_to_the_address(self, client, subscribed, make_comment):
         other = make_comment("Someone else's.", email="other@example.org", is_subscribed=True)
 
-        page = client.post(services.unsubscribe_url(subscribed))
+        page = client.post(notifications.unsubscribe_url(subscribed))
 
         assertContains(page, "You are unsubscribed")
         assert list(Comment.objects.filter(is_subscribed=True)) == [other]
 
     def test_a_mail_clients_one_click_post_works_without_a_csrf_token(self, subscribed):
         browser = Client(enforce_csrf_checks=True)
-        response = browser.post(services.unsubscribe_url(subscribed), "List-Unsubscribe=One-Click",
+        response = browser.post(notifications.unsubscribe_url(subscribed), "List-Unsubscribe=One-Click",
                                 content_type="application/x-www-form-urlencoded")
         assert response.status_code == 200
         assert not Comment.objects.filter(is_subscribed=True).exists()
@@ -341,7 +352,7 @@ class TestUnsubscribe:
                                                    django_capture_on_commit_callbacks):
         send_reply(is_subscribed="on")
         comment = Comment.objects.get()
-        Client().post(services.unsubscribe_url(comment))
+        Client().post(notifications.unsubscribe_url(comment))
         client.force_login(moderator)
         with django_capture_on_commit_callbacks(execute=True):
             approve(client, comment)
@@ -353,10 +364,10 @@ def test_the_mail_server_connection_times_out_after_ten_seconds_by_default(setti
     assert get_connection("django.core.mail.backends.smtp.EmailBackend").timeout == 10
 
 
-def test_a_batch_of_notices_goes_over_one_connection(settings, client, moderator, make_comment, send_reply,
-                                                     django_capture_on_commit_callbacks):
+def test_each_notice_is_handed_over_on_its_own_so_a_retry_never_sends_one_twice(
+    settings, client, moderator, make_comment, send_reply, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = f"{__name__}.CountingMailBackend"
-    CountingMailBackend.connections = 0
     parent = make_comment("The parent.", email="paula@example.org", is_subscribed=True, moderated_by=moderator,
                           moderated_at=timezone.now())
     send_reply(parent=str(parent.pk), is_subscribed="on", body="Tell us both.")
@@ -367,7 +378,7 @@ def test_a_batch_of_notices_goes_over_one_connection(settings, client, moderator
         approve(client, Comment.objects.get(body="Tell us both."))
 
     assert sorted(message.to[0] for message in mail.outbox) == ["paula@example.org", "rita@example.org"]
-    assert CountingMailBackend.connections == 1
+    assert CountingMailBackend.connections == 2
 
 
 @pytest.mark.parametrize("backend", ["BrokenMailBackend", "UnreachableMailBackend"])
@@ -376,7 +387,7 @@ def test_a_failing_mail_server_is_logged_and_never_loses_a_comment(settings, cap
                                                                    django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = f"{__name__}.{backend}"
 
-    with caplog.at_level(logging.ERROR, logger="comments.services"):
+    with caplog.at_level(logging.ERROR, logger="comments.tasks"):
         with django_capture_on_commit_callbacks(execute=True):
             response = send_reply(is_subscribed="on", follow=True)
         comment = Comment.objects.get()
@@ -390,7 +401,7 @@ def test_a_failing_mail_server_is_logged_and_never_loses_a_comment(settings, cap
     assert comment.is_approved
     error = "SMTPRecipientsRefused" if backend == "BrokenMailBackend" else "ConnectionRefusedError"
     assert [record.getMessage() for record in caplog.records] == [
-        f"Mail “[Newsroom] 1 comment waiting for moderation” not sent: {error}",
-        f"Mail “Your comment on “Council approves budget” is published” not sent: {error}",
+        f"Mail “[Newsroom] 1 comment waiting for moderation” not sent, given up after 1 attempts: {error}",
+        f"Mail “Your comment on “Council approves budget” is published” not sent, given up after 1 attempts: {error}",
     ]
     assert "rita@example.org" not in caplog.text

@@ -106,7 +106,7 @@ def test_a_pick_taken_down_with_its_thread_leaves_the_picks(client, article, mak
 
 
 def test_picks_and_report_links_add_no_queries_per_comment(client, article, make_comment,
-                                                          django_assert_num_queries):
+                                                          django_assert_num_queries, uncached):
     make_comment("The first comment.", is_pick=True)
     with CaptureQueriesContext(connection) as one_comment:
         client.get(article.get_absolute_url())

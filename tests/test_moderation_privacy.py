@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django.test import Client
 from django.urls import reverse
 
-from comments import services
+from comments import notifications
 from comments.models import Comment
 from tests.test_comment_privacy import body_text, crawl, fingerprints, revealed
 
@@ -20,7 +20,7 @@ def test_no_new_public_page_reveals_a_commenters_email(settings, make_article, m
                is_subscribed="on", remember="on")
 
     reader = Client()
-    unsubscribe = urlsplit(services.unsubscribe_url(subscribed)).path
+    unsubscribe = urlsplit(notifications.unsubscribe_url(subscribed)).path
     broken_unsubscribe = reverse("comments:unsubscribe", kwargs={"token": "not-a-token"})
     picks = f"{article.get_absolute_url()}?comments=picks"
     seen = crawl(reader, [article.get_absolute_url(), picks, unsubscribe, broken_unsubscribe])

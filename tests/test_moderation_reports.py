@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from comments.decisions import decide
 from comments.models import Comment, Report
 
 Status = Comment.Status
@@ -99,7 +100,8 @@ def test_only_reports_since_the_last_approval_count(settings, make_comment, send
     comment = make_comment()
     send_report(comment, address="203.0.113.1")
     send_report(comment, address="203.0.113.2")
-    Comment.objects.filter(pk=comment.pk).approve(by=moderator)  # a moderator looked and kept it
+    # A moderator looked and kept it.
+    decide(Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, by=moderator)
 
     send_report(comment, address="203.0.113.3")
     comment.refresh_from_db()
@@ -192,7 +194,7 @@ def test_reporting_a_missing_comment_is_not_found(client, db, path):
 def test_a_comment_taken_down_with_its_thread_cannot_be_reported(client, moderator, make_comment, send_report):
     root = make_comment("Root, rejected later.")
     reply = make_comment("An approved reply, hidden with its thread.", parent=root)
-    Comment.objects.filter(pk=root.pk).reject(by=moderator)
+    decide(Comment.objects.filter(pk=root.pk), status=Comment.Status.REJECTED, by=moderator)
 
     assert client.get(report_url(reply)).status_code == 404
     assert send_report(reply).status_code == 404

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from comments.decisions import decide
 from comments.models import Ban, Comment, StrictTag, WordRule
 
 Status, Kind = Comment.Status, Comment.ReasonKind
@@ -231,7 +232,7 @@ class TestTrust:
     def returning(self, client, send_reply, moderator):
         """Rita's browser posted a comment, with "remember me" ticked, that a moderator approved."""
         send_reply(body="My first comment.", remember="on")
-        Comment.objects.filter(body="My first comment.").approve(by=moderator)
+        decide(Comment.objects.filter(body="My first comment."), status=Comment.Status.APPROVED, by=moderator)
         return client
 
     def test_a_returning_commenter_with_the_proof_is_published_at_once(self, returning, article, send_reply):
@@ -311,7 +312,7 @@ class TestTrustAfterSeveral:
 
     def approve_own(self, browser, send_reply, moderator, body, email):
         send_reply(by=browser, body=body, email=email, remember="on")
-        Comment.objects.filter(body=body).approve(by=moderator)
+        decide(Comment.objects.filter(body=body), status=Comment.Status.APPROVED, by=moderator)
 
     def test_one_approved_comment_under_a_trusted_email_does_not_borrow_its_trust(self, victim, send_reply,
                                                                                  moderator):

@@ -128,7 +128,7 @@ def test_home_page_query_count_does_not_grow_with_articles(client, make_article,
     assert measure_queries(client, "/") == few
 
 
-def test_article_page_query_count(client, make_article, make_tag, django_assert_num_queries):
+def test_article_page_query_count(client, make_article, make_tag, django_assert_num_queries, uncached):
     tags = [make_tag(f"Tag {n}") for n in range(3)]
     article = make_article("Counted", tags=tags)
     for n in range(6):

@@ -135,7 +135,7 @@ def test_every_page_has_a_labelled_search_form_that_needs_no_javascript(client, 
 
 
 def test_search_page_query_count_does_not_grow_with_results(client, make_article, make_tag,
-                                                            django_assert_num_queries):
+                                                            django_assert_num_queries, uncached):
     tags = [make_tag(f"Tag {n}") for n in range(3)]
     for n in range(8):
         make_article(f"Council story {n}", tags=tags)
@@ -144,7 +144,7 @@ def test_search_page_query_count_does_not_grow_with_results(client, make_article
         assert client.get("/search/?q=council").status_code == 200
 
 
-def test_an_empty_query_asks_nothing_of_the_database(client, db, django_assert_num_queries):
+def test_an_empty_query_asks_nothing_of_the_database(client, db, django_assert_num_queries, uncached):
     with django_assert_num_queries(0):
         assert client.get("/search/?q=+").status_code == 200
 

@@ -1,0 +1,50 @@
+"""The publishing workflow: journalists submit, editors publish, schedule and unpublish.
+
+Each move saves the article one by one, so that each is a revision with its author and reason.
+"""
+
+from articles.models import Article
+
+
+def submit_for_review(articles, *, by):
+    """Send drafts to the editors; returns the articles submitted."""
+    return _move(articles.filter(status=Article.Status.DRAFT), status=Article.Status.REVIEW, by=by,
+                 reason="Submitted for review")
+
+
+def publish(articles, *, by):
+    """Publish articles now, or at the future publish time they carry; returns the articles moved."""
+    return _move(articles.exclude(status=Article.Status.PUBLISHED), status=Article.Status.PUBLISHED, by=by)
+
+
+def schedule(article, *, at, by):
+    """Publish an article at a given time; a time already past publishes it now."""
+    article.published_at = at
+    return _move(Article.objects.filter(pk=article.pk), status=Article.Status.PUBLISHED, by=by,
+                 published_at=at)
+
+
+def unpublish(articles, *, by):
+    """Take published articles back to draft; returns the articles moved."""
+    return _move(articles.filter(status=Article.Status.PUBLISHED), status=Article.Status.DRAFT, by=by)
+
+
+def keep_publishing_state(article, *, by):
+    """Whatever was posted or restored by a journalist, only editors change the status, publish time or author."""
+    if article.pk is None:
+        article.status, article.published_at, article.author = Article.Status.DRAFT, None, by.author
+        return
+    stored = Article.objects.get(pk=article.pk)
+    article.status, article.published_at, article.author_id = stored.status, stored.published_at, stored.author_id
+
+
+def _move(articles, *, status, by, reason="", **fields):
+    moved = list(articles)
+    for article in moved:
+        article.status = status
+        for name, value in fields.items():
+            setattr(article, name, value)
+        article._history_user = by
+        article._change_reason = reason or f"Status set to {article.get_status_display()}"
+        article.save()  # publishing sets the publish time when none is set
+    return moved

@@ -1,0 +1,94 @@
+"""The moderation queue's bulk actions, each a call to comments.decisions."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
+
+from comments import decisions
+from comments.admin.forms import BanForm
+from comments.models import Ban, Comment
+
+
+class ModerationActionsMixin:
+    """For CommentAdmin: approve, reject, spam, picks and bans, gated by the moderate and ban permissions."""
+
+    def moderate(self, request, queryset, status, reason=""):
+        """Apply one decision to the selected comments and tell the moderator about replies it refused."""
+        outcome = decisions.decide(queryset, status=status, by=request.user, reason=reason)
+        if outcome.refused:
+            count = len(outcome.refused)
+            self.message_user(request, ngettext(
+                "%d reply was not approved because the comment it answers is not approved.",
+                "%d replies were not approved because the comments they answer are not approved.", count,
+            ) % count, messages.WARNING)
+        return outcome
+
+    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    def approve(self, request, queryset):
+        count = len(self.moderate(request, queryset, Comment.Status.APPROVED))
+        self.message_user(request, ngettext("%d comment approved.", "%d comments approved.", count) % count)
+
+    @admin.action(description="Reject selected comments (with the rejection reason chosen)", permissions=["moderate"])
+    def reject(self, request, queryset):
+        reason = request.POST.get("rejection_reason", "")
+        count = len(self.moderate(request, queryset, Comment.Status.REJECTED, reason))
+        self.message_user(request, ngettext("%d comment rejected.", "%d comments rejected.", count) % count)
+
+    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    def mark_spam(self, request, queryset):
+        count = len(self.moderate(request, queryset, Comment.Status.SPAM))
+        self.message_user(request, ngettext("%d comment marked as spam.", "%d comments marked as spam.", count)
+                          % count)
+
+    @admin.action(description="Mark selected comments as editors' picks", permissions=["moderate"])
+    def mark_pick(self, request, queryset):
+        count = len(decisions.set_pick(queryset, is_pick=True, by=request.user))
+        self.message_user(request, ngettext("%d comment marked as an editors' pick.",
+                                            "%d comments marked as editors' picks.", count) % count)
+        not_approved = queryset.exclude(status=Comment.Status.APPROVED).count()
+        if not_approved:
+            self.message_user(request, ngettext(
+                "%d comment is not approved: only approved comments can be picks.",
+                "%d comments are not approved: only approved comments can be picks.", not_approved,
+            ) % not_approved, messages.WARNING)
+
+    @admin.action(description="Remove selected comments from editors' picks", permissions=["moderate"])
+    def unmark_pick(self, request, queryset):
+        count = len(decisions.set_pick(queryset, is_pick=False, by=request.user))
+        self.message_user(request, ngettext("%d comment removed from the editors' picks.",
+                                            "%d comments removed from the editors' picks.", count) % count)
+
+    @admin.action(description="Ban the commenters of selected comments…", permissions=["ban"])
+    def ban_commenters(self, request, queryset):
+        """Asks what to ban, for how long and why, then bans it; later comments from it go to spam."""
+        form = BanForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Ban commenters",
+                "form": form,
+                "comments": queryset.select_related("article"),
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/comments/comment/ban_commenters.html", context)
+        kind, mark_spam = form.cleaned_data["kind"], form.cleaned_data["mark_spam"]
+        may_moderate = self.has_moderate_permission(request)
+        bans, outcome = decisions.ban_commenters(
+            queryset, kind=kind, by=request.user, reason=form.cleaned_data["reason"],
+            expires_at=form.expires_at(), mark_spam=mark_spam and may_moderate,
+        )
+        for ban in bans:
+            self.log_addition(request, ban, [{"added": {}}])
+        self.message_user(request, ngettext("%d ban added.", "%d bans added.", len(bans)) % len(bans))
+        if not bans:
+            self.message_user(request, f"Every {Ban.Kind(kind).label} of the selected comments is already "
+                              "banned (or unknown).", messages.WARNING)
+        if outcome is not None:
+            self.message_user(request, ngettext("%d comment marked as spam.", "%d comments marked as spam.",
+                                                len(outcome)) % len(outcome))
+        elif mark_spam:
+            self.message_user(request, "The selected comments were not marked as spam: you may ban but not "
+                              "moderate.", messages.WARNING)
+        return None

@@ -1,0 +1,73 @@
+"""Filters of the moderation queue and the ban list."""
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+
+from comments.models import Ban, Comment, Report
+
+
+class QueueStatusFilter(admin.SimpleListFilter):
+    """Filters by status, showing the pending comments when no status is chosen, so the queue opens on them."""
+
+    title = "status"
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, (self.ALL, "All")]
+
+    def value(self):
+        return super().value() or Comment.Status.PENDING
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+class ReasonFilter(admin.SimpleListFilter):
+    """Filters by why a rule held a comment, sent it to spam or let it through."""
+
+    title = "reason"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return Comment.ReasonKind.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(reason_kind=self.value()) if self.value() else queryset
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reader reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Reported"), ("no", "Not reported")]
+
+    def queryset(self, request, queryset):
+        reported = Exists(Report.objects.filter(comment=OuterRef("pk")))
+        return {"yes": queryset.filter(reported), "no": queryset.exclude(reported)}.get(self.value(), queryset)
+
+
+class BanStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", "In force"), ("ended", "Lifted or expired")]
+
+    def queryset(self, request, queryset):
+        active = Ban.objects.active().values("pk")
+        return {"active": queryset.filter(pk__in=active), "ended": queryset.exclude(pk__in=active)}.get(
+            self.value(), queryset)
+
+

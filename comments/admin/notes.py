@@ -1,0 +1,65 @@
+"""A commenter's record on a comment's page: their history, the moderators' notes on them, and reader reports."""
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
+
+from comments.admin.filters import QueueStatusFilter
+from comments.models import ModeratorNote
+
+
+class CommenterRecordMixin:
+    """For CommentAdmin: the read-only fields that show what is known of a commenter, and adding notes."""
+
+    @admin.display(description="Commenter's history")
+    def history(self, obj):
+        """The commenter's record, from the annotations of CommentQuerySet.with_commenter_history()."""
+        notes = ngettext("%d note", "%d notes", obj.history_notes) % obj.history_notes
+        return (f"{obj.history_approved} approved · {obj.history_rejected} rejected · {obj.history_spam} spam"
+                f" · {notes}")
+
+    @admin.display(description="Commenter's history")
+    def commenter_history(self, obj):
+        """The commenter's record with a link to all their comments, and the moderators' notes themselves."""
+        query = urlencode({"email__iexact": obj.email, "status": QueueStatusFilter.ALL})
+        link = f"{reverse('admin:comments_comment_changelist')}?{query}"
+        notes = ModeratorNote.objects.from_email(obj.email).select_related("author", "comment__article")[:20]
+        items = format_html_join("", "<li>{} — {}: {} {}</li>", (
+            (timezone.localtime(note.created_at).strftime("%d %b %Y %H:%M"), note.author or "—", note.body,
+             self._noted_comment(note)) for note in notes
+        ))
+        notes_html = format_html("<ul>{}</ul>", items) if notes else "No moderator notes yet."
+        return format_html('{} (<a href="{}">see them all</a>)<br>{}', self.history(obj), link, notes_html)
+
+    def _noted_comment(self, note):
+        if note.comment is None:
+            return "(on a comment since deleted)"
+        url = reverse("admin:comments_comment_change", args=[note.comment_id])
+        return format_html('<a href="{}">(on “{}”)</a>', url, note.comment.excerpt)
+
+    @admin.display(description="Reader reports")
+    def reader_reports(self, obj):
+        """What readers reported, newest last; who reported is kept only as keyed hashes."""
+        reports = list(obj.reports.all())
+        if not reports:
+            return "None."
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", "<li>{} — {}{}</li>",
+            ((timezone.localtime(report.created_at).strftime("%d %b %Y %H:%M"), report.get_concern_display(),
+              f": “{report.detail}”" if report.detail else "") for report in reports),
+        ))
+
+    def has_note_permission(self, request):
+        return request.user.has_perm("comments.add_moderatornote") and self.has_private_data_permission(request)
+
+    def save_note(self, request, obj, form):
+        """Keep the note typed on the change page, if its author may add notes; the form field exists either way."""
+        body = form.cleaned_data.get("note", "") if self.has_note_permission(request) else ""
+        if body:
+            ModeratorNote.objects.create(comment=obj, body=body, author=request.user)
+            # The history is read by staff without the private-data permission: it records the note, not its text.
+            self.log_change(request, obj, "Added a moderator note.")
