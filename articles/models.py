@@ -28,6 +28,9 @@ BODY_EDITOR_EXTENSIONS = {
 # Changing one of these on a live article shows “Updated” in its byline.
 CONTENT_FIELDS = ["headline", "standfirst", "body", "image", "image_caption", "image_alt"]
 
+# The latest articles among which "Recommended For You" is chosen.
+RECOMMENDATION_POOL = 200
+
 # An adult's typical silent reading speed for news prose, used for “N min read”.
 WORDS_PER_MINUTE = 220
 
@@ -96,6 +99,10 @@ class ArticleQuerySet(models.QuerySet):
         """Newest first, with what an article card shows fetched in the same queries."""
         return self.select_related("author").prefetch_related("tags").order_by("-published_at", "-pk")
 
+    def for_cards(self):
+        """for_listing() without the bodies, which cards and lists never show."""
+        return self.for_listing().defer("body", "body_text")
+
     def editable_by(self, user):
         """Articles a staff member may open in the admin: all for editors, their own for journalists."""
         if user.has_perm("articles.publish_article"):
@@ -103,13 +110,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(author__user=user)
 
     def recommended_for(self, article, limit=4):
-        """Other published articles, those sharing the most tags with `article` first, then the latest."""
+        """Other recent articles, those sharing the most tags with `article` first, then the latest."""
+        # Only the latest RECOMMENDATION_POOL articles are weighed, so the cost does not grow with the archive.
         tag_ids = [tag.pk for tag in article.tags.all()]
+        recent = (self.published().exclude(pk=article.pk).order_by("-published_at", "-pk")
+                  .values("pk")[:RECOMMENDATION_POOL])
         return (
-            self.published()
-            .exclude(pk=article.pk)
+            self.filter(pk__in=recent)
             .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
-            .select_related("author")
+            .only("headline", "slug", "image", "published_at")
             .order_by("-shared_tags", "-published_at", "-pk")[:limit]
         )
 

@@ -19,6 +19,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 logger = logging.getLogger(__name__)
 
 CACHED_METHODS = ("GET", "HEAD")
+# A fragment is replaced by a new generation at once; this only bounds how long a stale one takes up room, and
+# what changes with time alone (comments closing after COMMENTS_CLOSE_AFTER_DAYS).
+FRAGMENT_SECONDS = 300
 
 
 def invalidate():
@@ -76,6 +79,17 @@ def public_page(view):
             _cache_set(key, (response.content, response["Content-Type"]), seconds)
         return _revalidated(request, response, seconds)
     return cached_view
+
+
+def cached_fragment(name, *parts, render, timeout=FRAGMENT_SECONDS):
+    """A piece of a page that every reader sees alike, rendered once per generation and kept in the cache."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()  # parts may come from the query string
+    key = f"fragment:{name}:{current_generation()}:{digest}"
+    html = _cache_get(key)
+    if html is None:
+        html = render()
+        _cache_set(key, html, timeout)
+    return html
 
 
 def _key(request):

@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from articles import feeds, sitemaps, views
+from articles.pagecache import public_page
 
 app_name = "articles"
 urlpatterns = [
@@ -10,16 +11,17 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorArticleListView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
-    path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
-    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
-    path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    path("feed/", public_page(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("tags/<slug:slug>/feed/", public_page(feeds.TagFeed()), name="tag-feed"),
+    path("tags/<slug:slug>/feed/atom/", public_page(feeds.TagAtomFeed()), name="tag-feed-atom"),
+    path("authors/<slug:slug>/feed/", public_page(feeds.AuthorFeed()), name="author-feed"),
+    path("authors/<slug:slug>/feed/atom/", public_page(feeds.AuthorAtomFeed()), name="author-feed-atom"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
-    path("sitemap-news.xml", sitemap, {"sitemaps": {"news": sitemaps.NewsSitemap},
-                                       "template_name": "articles/sitemap_news.xml"}, name="sitemap-news"),
-    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": sitemaps.SECTIONS,
-                                                 "template_name": "articles/sitemap.xml"}, name="sitemap-section"),
+    path("sitemap-news.xml", public_page(sitemap),
+         {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
+         name="sitemap-news"),
+    path("sitemap-<slug:section>.xml", public_page(sitemap),
+         {"sitemaps": sitemaps.SECTIONS, "template_name": "articles/sitemap.xml"}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

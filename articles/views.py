@@ -21,7 +21,7 @@ class ArticleListView(ListView):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):  # runs per request, so scheduled articles appear on time
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_cards()
 
 
 @method_decorator(public_page, name="dispatch")

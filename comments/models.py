@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from articles import pagecache
 from articles.models import Article, Tag
 from articles.sanitize import strip_control_characters
 from comments.sanitize import clean_reply_body
@@ -165,6 +166,8 @@ class Comment(models.Model):
         self.depth = self.parent.depth + 1 if self.parent_id else 0
         self.thread_id = (self.parent.thread_id or self.parent_id) if self.parent_id else None
         super().save(**kwargs)
+        if self.is_approved:  # readers see it: cached pages are out of date
+            pagecache.invalidate()
 
     def get_absolute_url(self):
         """The article page that holds this comment, scrolled to it."""

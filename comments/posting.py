@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from articles import pagecache
 from articles.sanitize import strip_control_characters
 from comments import decisions, moderation, tasks
 
@@ -28,10 +27,7 @@ def submit_reply(comment, *, client_ip=None, user_agent="", proof_ids=()):
     comment.ip_address = client_ip or None
     comment.user_agent = strip_control_characters(user_agent or "")[:300]  # PostgreSQL refuses null bytes
     decisions.apply_verdict(comment, moderation.assess(comment, client_ip=comment.ip_address, proof_ids=proof_ids))
-    with transaction.atomic():
-        comment.save()
-        if comment.is_approved:
-            pagecache.invalidate()
+    comment.save()  # an approved one starts a new page generation
     transaction.on_commit(partial(tasks.send_moderator_digest.enqueue, owed_only=not comment.is_pending))
     if comment.is_approved and comment.parent_id:
         transaction.on_commit(partial(tasks.send_commenter_notices.enqueue, [comment.pk]))

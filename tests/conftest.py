@@ -177,8 +177,11 @@ def send_report(db):
 
 
 @pytest.fixture
-def run_worker(settings):
+def run_worker(settings, monkeypatch):
     """Runs the queued tasks that are due, as `manage.py db_worker` does, and returns when none is left."""
+    # The worker closes connections it thinks are stale, which a test's open transaction looks like.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
     def run():
         call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
     return run

@@ -1,6 +1,8 @@
 from django import template
+from django.template import Context
 from django.utils.translation import ngettext
 
+from articles import pagecache
 from comments import threads
 from comments.forms import ReplyForm, sign_render_time
 from comments.models import Comment
@@ -9,14 +11,27 @@ from comments.posting import comments_are_open
 register = template.Library()
 
 
-@register.inclusion_tag("comments/includes/reply_section.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def reply_section(context, article):
-    """The “Leave a Reply” section of an article page: the approved thread, the poster's pending replies, the form."""
+    """The “Leave a Reply” section of an article page: the approved thread, the poster's pending replies, the form.
+
+    A reader who brings nothing of their own sees what every such reader sees, kept once per page generation.
+    """
     reader = context["commenter"]  # comments.context_processors.commenter
+    is_preview = bool(context.get("is_preview"))
+    template = context.template.engine.get_template("comments/includes/reply_section.html")
+    if is_preview or reader.pending_ids or reader.remembered or reader.replying_to:
+        return template.render(Context(section(article, reader, is_preview=is_preview)))
+    return pagecache.cached_fragment(
+        "reply-section", article.pk, reader.page_number, reader.picks_only,
+        render=lambda: template.render(Context(section(article, reader, is_preview=False))),
+    )
+
+
+def section(article, reader, *, is_preview):
     thread = threads.build_thread(article, pending_ids=reader.pending_ids, page_number=reader.page_number,
                                   picks_only=reader.picks_only)
     replying_to = threads.replying_to(thread, reader.replying_to)
-    is_preview = bool(context.get("is_preview"))
     is_open = comments_are_open(article) and not is_preview
     form = None
     if is_open:
