@@ -3,14 +3,16 @@
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles import pagecache
 from comments import tasks
-from comments.models import Ban, Comment, Concern
+from comments.models import Ban, BulkDecision, Comment, Concern
 
 HELD_BY_MODERATOR = "held: put back in the queue by a moderator"
 
@@ -21,6 +23,7 @@ class Outcome:
 
     changed: dict = field(default_factory=dict)
     refused: list = field(default_factory=list)
+    job: object = None  # the BulkDecision that will carry out a decision too large for one request
 
     def __len__(self):
         return len(self.changed)
@@ -110,7 +113,7 @@ def ban_commenters(comments, *, kind, by, reason="", expires_at=None, mark_spam=
             Ban(kind=kind, value=value, reason=reason, expires_at=expires_at, created_by=by)
             for value in sorted(values - in_force)
         ])
-        outcome = decide(comments, status=Comment.Status.SPAM, by=by) if mark_spam else None
+        outcome = decide_or_queue(comments, status=Comment.Status.SPAM, by=by) if mark_spam else None
     return bans, outcome
 
 
@@ -143,3 +146,35 @@ def delete(comments):
         if deleted:
             pagecache.invalidate()
     return deleted
+
+
+def decide_or_queue(comments, *, status, by, reason=""):
+    """decide() now, or, for more than COMMENTS_BULK_TASK_THRESHOLD comments, in the task queue."""
+    if comments.count() > settings.COMMENTS_BULK_TASK_THRESHOLD:
+        return Outcome(job=decide_later(comments, status=status, by=by, reason=reason))
+    return decide(comments, status=status, by=by, reason=reason)
+
+
+def decide_later(comments, *, status, by, reason=""):
+    """Queue a decision on many comments, taken a batch at a time by the task queue; returns its progress record."""
+    if status not in Comment.Status.values:
+        raise ValueError(f"Unknown comment status: {status!r}")
+    ids = list(comments.order_by("created_at", "pk").values_list("pk", flat=True))  # parents before replies
+    job = BulkDecision.objects.create(status=status, reason=reason, decided_by=by, comment_ids=ids)
+    transaction.on_commit(partial(tasks.continue_bulk_decision.enqueue, job.pk))
+    return job
+
+
+def take_next_batch(job):
+    """Decide the next COMMENTS_BULK_BATCH comments of a bulk decision; returns whether any are left."""
+    with transaction.atomic():
+        job = BulkDecision.objects.select_for_update().get(pk=job.pk)
+        batch = job.comment_ids[job.done:job.done + settings.COMMENTS_BULK_BATCH]
+        outcome = decide(Comment.objects.filter(pk__in=batch), status=job.status, by=job.decided_by,
+                         reason=job.reason)
+        finished = job.done + len(batch) >= job.total
+        BulkDecision.objects.filter(pk=job.pk).update(
+            done=F("done") + len(batch), changed=F("changed") + len(outcome.changed),
+            refused=F("refused") + len(outcome.refused), finished_at=timezone.now() if finished else None,
+        )
+    return not finished

@@ -50,6 +50,17 @@ def deliver(message, attempt=1):
     return True
 
 
+@task()
+def continue_bulk_decision(job_id):
+    """Take the next batch of a bulk decision, then queue the rest, so that a restart resumes where it stopped."""
+    from comments import decisions  # decisions queue this task
+    from comments.models import BulkDecision
+
+    job = BulkDecision.objects.filter(pk=job_id, finished_at=None).first()
+    if job is not None and decisions.take_next_batch(job):
+        continue_bulk_decision.enqueue(job_id)
+
+
 def retry_delay(attempt):
     """30 s, 1 min, 2 min… doubling up to 4 hours between attempts."""
     return min(timedelta(seconds=30 * 2 ** (attempt - 1)), timedelta(hours=4))

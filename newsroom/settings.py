@@ -169,6 +169,9 @@ COMMENTS_TRUST_AFTER = env.int("COMMENTS_TRUST_AFTER", default=0)
 COMMENTS_REPORT_THRESHOLD = env.int("COMMENTS_REPORT_THRESHOLD", default=3)
 COMMENTS_NOTIFY_MODERATORS = env.bool("COMMENTS_NOTIFY_MODERATORS", default=True)
 COMMENTS_DIGEST_MINUTES = env.int("COMMENTS_DIGEST_MINUTES", default=10)
+# A bulk decision on more comments than this runs in the task queue, COMMENTS_BULK_BATCH at a time.
+COMMENTS_BULK_TASK_THRESHOLD = env.int("COMMENTS_BULK_TASK_THRESHOLD", default=1000)
+COMMENTS_BULK_BATCH = env.int("COMMENTS_BULK_BATCH", default=1000)
 
 LOGGING = {
     "version": 1,

@@ -423,3 +423,20 @@ def test_the_rate_limit_counts_an_ipv6_network_as_one_client(settings, article, 
 ])
 def test_client_network_is_the_ipv6_slash_64_or_the_ipv4_address(address, network):
     assert client_network(address) == network
+
+
+def test_a_second_copy_sent_at_the_same_moment_is_answered_like_the_first(article, reply_data, mailoutbox):
+    from comments.forms import ReplyForm
+    from comments.posting import submit_reply
+
+    def posted():
+        form = ReplyForm(reply_data(), instance=Comment(article=article))
+        assert form.is_valid(), form.errors  # both pass the form's own check before either is stored
+        return form.save(commit=False)
+
+    first, second = posted(), posted()
+    stored = submit_reply(first, client_ip="192.0.2.1")
+    again = submit_reply(second, client_ip="192.0.2.1")
+
+    assert again == stored
+    assert Comment.objects.count() == 1

@@ -215,7 +215,7 @@ def test_a_permalink_lands_on_the_page_that_holds_the_comment(
     threads = make_thread(5)
     # Top-level comments readers do not see must not shift the pages.
     for status in (Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SPAM):
-        make_comment("Hidden.", status=status, created_at=threads[0][0].created_at + timedelta(minutes=1))
+        make_comment(f"Hidden, {status}.", status=status, created_at=threads[0][0].created_at + timedelta(minutes=1))
     comment = threads[thread_index][which]
 
     response = client.get(comment.get_absolute_url())

@@ -211,8 +211,8 @@ class TestBans:
 
 class TestHistoryAndNotes:
     def test_a_moderator_sees_the_commenters_history_beside_each_comment(self, client, moderator, make_comment):
-        for status in (Comment.Status.APPROVED, Comment.Status.APPROVED, Comment.Status.SPAM):
-            make_comment(f"An earlier {status} one.", email="Rita@example.org", status=status)
+        for n, status in enumerate((Comment.Status.APPROVED, Comment.Status.APPROVED, Comment.Status.SPAM)):
+            make_comment(f"Earlier one number {n}, {status}.", email="Rita@example.org", status=status)
         make_comment("Waiting.", email="rita@EXAMPLE.org", status=Comment.Status.PENDING)
         make_comment("Someone else.", email="other@example.org", status=Comment.Status.REJECTED)
         client.force_login(moderator)

@@ -122,7 +122,7 @@ def test_search_results_are_paginated_and_pages_keep_the_query(client, make_arti
 
 def test_search_results_show_the_comment_count(client, make_article, make_comment):
     make_comment()  # approved, on the `article` fixture: "Council approves budget"
-    make_comment(status="pending")
+    make_comment("Another, waiting.", status="pending")
     text = client.get("/search/?q=council").text
     assert "1 comment" in text
 

@@ -2,20 +2,31 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from comments import decisions
 from comments.admin.forms import BanForm
 from comments.models import Ban, Comment
 
+BAN_PAGE_LISTED = 100
+
 
 class ModerationActionsMixin:
     """For CommentAdmin: approve, reject, spam, picks and bans, gated by the moderate and ban permissions."""
 
     def moderate(self, request, queryset, status, reason=""):
-        """Apply one decision to the selected comments and tell the moderator about replies it refused."""
-        outcome = decisions.decide(queryset, status=status, by=request.user, reason=reason)
+        """Apply one decision to the selected comments and tell the moderator about replies it refused.
+
+        A selection larger than COMMENTS_BULK_TASK_THRESHOLD is decided by the task queue, its progress shown on
+        the queue page and under Bulk decisions.
+        """
+        outcome = decisions.decide_or_queue(queryset, status=status, by=request.user, reason=reason)
+        if outcome.job is not None:
+            self.say_queued(request, outcome.job)
         if outcome.refused:
             count = len(outcome.refused)
             self.message_user(request, ngettext(
@@ -24,22 +35,32 @@ class ModerationActionsMixin:
             ) % count, messages.WARNING)
         return outcome
 
+    def say_queued(self, request, job):
+        url = reverse("admin:comments_bulkdecision_change", args=[job.pk])
+        self.message_user(request, format_html(
+            '{} comments will be decided in the background. <a href="{}">Follow its progress</a>.',
+            intcomma(job.total), url))
+
+    def report(self, request, outcome, singular, plural):
+        """Say how many comments a decision changed; a queued one has said what it will do."""
+        if outcome.job is None:
+            self.message_user(request, ngettext(singular, plural, len(outcome)) % len(outcome))
+
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve(self, request, queryset):
-        count = len(self.moderate(request, queryset, Comment.Status.APPROVED))
-        self.message_user(request, ngettext("%d comment approved.", "%d comments approved.", count) % count)
+        outcome = self.moderate(request, queryset, Comment.Status.APPROVED)
+        self.report(request, outcome, "%d comment approved.", "%d comments approved.")
 
     @admin.action(description="Reject selected comments (with the rejection reason chosen)", permissions=["moderate"])
     def reject(self, request, queryset):
         reason = request.POST.get("rejection_reason", "")
-        count = len(self.moderate(request, queryset, Comment.Status.REJECTED, reason))
-        self.message_user(request, ngettext("%d comment rejected.", "%d comments rejected.", count) % count)
+        outcome = self.moderate(request, queryset, Comment.Status.REJECTED, reason)
+        self.report(request, outcome, "%d comment rejected.", "%d comments rejected.")
 
     @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        count = len(self.moderate(request, queryset, Comment.Status.SPAM))
-        self.message_user(request, ngettext("%d comment marked as spam.", "%d comments marked as spam.", count)
-                          % count)
+        outcome = self.moderate(request, queryset, Comment.Status.SPAM)
+        self.report(request, outcome, "%d comment marked as spam.", "%d comments marked as spam.")
 
     @admin.action(description="Mark selected comments as editors' picks", permissions=["moderate"])
     def mark_pick(self, request, queryset):
@@ -68,7 +89,10 @@ class ModerationActionsMixin:
                 **self.admin_site.each_context(request),
                 "title": "Ban commenters",
                 "form": form,
-                "comments": queryset.select_related("article"),
+                # "Select all" re-posts the queue's filters rather than every id, so any number can be banned.
+                "select_across": request.POST.get("select_across") == "1",
+                "count": queryset.count(),
+                "comments": queryset.select_related("article")[:BAN_PAGE_LISTED],
                 "opts": self.model._meta,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
@@ -85,9 +109,10 @@ class ModerationActionsMixin:
         if not bans:
             self.message_user(request, f"Every {Ban.Kind(kind).label} of the selected comments is already "
                               "banned (or unknown).", messages.WARNING)
-        if outcome is not None:
-            self.message_user(request, ngettext("%d comment marked as spam.", "%d comments marked as spam.",
-                                                len(outcome)) % len(outcome))
+        if outcome is not None and outcome.job is not None:
+            self.say_queued(request, outcome.job)
+        elif outcome is not None:
+            self.report(request, outcome, "%d comment marked as spam.", "%d comments marked as spam.")
         elif mark_spam:
             self.message_user(request, "The selected comments were not marked as spam: you may ban but not "
                               "moderate.", messages.WARNING)

@@ -13,7 +13,7 @@ from comments.admin.filters import QueueStatusFilter, ReasonFilter, ReportedFilt
 from comments.admin.forms import CommentAdminForm, ModerationActionForm
 from comments.admin.notes import CommenterRecordMixin
 from comments.admin.privacy import has_private_data_permission
-from comments.models import Comment, Report
+from comments.models import BulkDecision, Comment, Report
 from newsroom.admin import ValidatedActionsMixin
 
 
@@ -47,6 +47,11 @@ class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, ValidatedAction
         if self.has_private_data_permission(request):
             queryset = queryset.with_commenter_history()
         return queryset
+
+    def changelist_view(self, request, extra_context=None):
+        for job in BulkDecision.objects.filter(finished_at=None)[:3]:
+            self.message_user(request, f"{job}: under way in the background.", messages.INFO)
+        return super().changelist_view(request, extra_context)
 
     def get_list_display(self, request):
         if self.has_private_data_permission(request):

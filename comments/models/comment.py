@@ -1,10 +1,10 @@
-import ipaddress
+"""Comments: what readers see of them, and every moderation state."""
+
+import hashlib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import models
-from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from articles import pagecache
-from articles.models import Article, Tag
-from articles.sanitize import strip_control_characters
+from articles.models import Article
 from comments.sanitize import clean_reply_body
 
 
@@ -37,6 +36,11 @@ def shown_condition():
     for level in range(1, settings.COMMENTS_MAX_DEPTH):
         condition &= ~Q(**{LOOKUP_SEP.join(["parent"] * level + ["status__in"]): hidden})
     return condition
+
+
+def digest(body):
+    """The fingerprint of a comment's text that tells a repeated post from a new one."""
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def with_email(queryset, email):
@@ -67,6 +71,8 @@ class CommentQuerySet(models.QuerySet):
         def count(rows):
             rows = rows.annotate(address=Lower("email")).filter(address=Lower(OuterRef("email"))).order_by()
             return Coalesce(Subquery(rows.values("address").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+        from comments.models.records import ModeratorNote  # records point back at comments
 
         notes = ModeratorNote.objects.annotate(address=Lower("email"))
         notes = notes.filter(address=Lower(OuterRef("email"))).order_by().values("address")
@@ -119,6 +125,9 @@ class Comment(models.Model):
     website = models.URLField(max_length=200, blank=True)
     body = models.TextField(max_length=5000)
     body_html = models.TextField(editable=False)
+    body_digest = models.CharField(
+        max_length=64, editable=False, help_text="SHA-256 of the body: one commenter posts a text once per article.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     moderated_at = models.DateTimeField(null=True, blank=True)
@@ -153,6 +162,11 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             models.Index(Lower("email"), name="comment_email_idx"),  # a commenter's history
         ]
+        constraints = [
+            # A double click sends the form twice at once: the database keeps one.
+            models.UniqueConstraint("article", Lower("email"), "body_digest", name="comment_once_per_article",
+                                    violation_error_message="You have already posted this comment on this article."),
+        ]
         permissions = [
             ("moderate_comment", "Can approve, reject and mark comments as spam"),
             ("view_commenter_private_data", "Can see commenters' emails, client addresses and browsers"),
@@ -163,6 +177,7 @@ class Comment(models.Model):
 
     def save(self, **kwargs):
         self.body_html = clean_reply_body(self.body)
+        self.body_digest = digest(self.body)
         self.depth = self.parent.depth + 1 if self.parent_id else 0
         self.thread_id = (self.parent.thread_id or self.parent_id) if self.parent_id else None
         super().save(**kwargs)
@@ -208,208 +223,3 @@ class Comment(models.Model):
             Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk), parent=None
         ).count()
         return earlier_roots // settings.COMMENTS_PER_PAGE + 1
-
-
-class ModeratorNoteQuerySet(models.QuerySet):
-    def from_email(self, email):
-        """Notes on the commenter with this email address, whatever its case."""
-        return with_email(self, email)
-
-
-class ModeratorNote(models.Model):
-    """A moderator's note on a commenter, shown with their history to staff who see private data; kept as a record
-    when the comment it was written on is deleted."""
-
-    comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="notes")
-    email = models.EmailField("commenter's email", max_length=254, editable=False,
-                              help_text="The email of the comment the note was written on, kept with the note.")
-    body = models.TextField("note", max_length=2000)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = ModeratorNoteQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(Lower("email"), name="moderatornote_email_idx")]  # a commenter's history
-        verbose_name = "moderator note"
-
-    def __str__(self):
-        # Names no text: delete pages and logs list notes by this, and staff without the permission read those.
-        return f"Moderator note #{self.pk}"
-
-    def save(self, **kwargs):
-        if not self.email and self.comment_id:
-            self.email = self.comment.email
-        super().save(**kwargs)
-
-
-class Report(models.Model):
-    """A reader's report of an approved comment; readers are told apart by keyed hashes, never stored as such."""
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    concern = models.CharField("what is wrong", max_length=20, choices=Concern.choices)
-    detail = models.TextField(max_length=500, blank=True)
-    session_key = models.CharField(max_length=64, editable=False)
-    address_key = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["comment", "session_key"], name="report_once_per_session"),
-            models.UniqueConstraint(fields=["comment", "address_key"], name="report_once_per_address"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_concern_display()} on comment {self.comment_id}"
-
-
-class WordRule(models.Model):
-    """A word or phrase that holds a comment for review (watchlist) or sends it to spam (blocklist)."""
-
-    class Action(models.TextChoices):
-        HOLD = "hold", "Hold for review (watchlist)"
-        SPAM = "spam", "Send to spam (blocklist)"
-
-    phrase = models.CharField(
-        max_length=100,
-        help_text="Matched as whole words in the comment and the name, whatever the case, also when disguised "
-                  "with repeated letters, dots, dashes or spaces (“baaad”, “b.a.d”).",
-    )
-    action = models.CharField(max_length=10, choices=Action.choices, default=Action.HOLD)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["phrase"]
-        constraints = [
-            models.UniqueConstraint(Lower("phrase"), name="wordrule_phrase_unique",
-                                    violation_error_message="This word or phrase is already listed."),
-        ]
-        verbose_name = "watchlist or blocklist word"
-        verbose_name_plural = "watchlist and blocklist"
-
-    def __str__(self):
-        return self.phrase
-
-    def clean(self):
-        self.phrase = " ".join(strip_control_characters(self.phrase or "").split())
-        if not any(character.isalnum() for character in self.phrase):
-            raise ValidationError({"phrase": "Enter a word or phrase with at least one letter or digit."})
-
-
-class StrictTag(models.Model):
-    """Stricter moderation for the articles carrying a tag, whatever the site's defaults."""
-
-    tag = models.OneToOneField(Tag, on_delete=models.CASCADE, related_name="+")
-    holds_every_comment = models.BooleanField(
-        default=True, help_text="Hold every comment on these articles for a moderator, trusted commenters' too.",
-    )
-    max_links = models.PositiveSmallIntegerField(
-        null=True, blank=True,
-        help_text="Hold a comment with more links than this on these articles. Empty: the site's limit.",
-    )
-
-    class Meta:
-        ordering = ["tag__name"]
-        verbose_name = "strict tag"
-
-    def __str__(self):
-        return str(self.tag)
-
-
-def ban_in_force():
-    """Bans in force: not lifted and not expired."""
-    return Q(lifted_at=None) & (Q(expires_at=None) | Q(expires_at__gt=timezone.now()))
-
-
-class BanQuerySet(models.QuerySet):
-    def active(self):
-        """Bans in force: not lifted and not expired."""
-        return self.filter(ban_in_force())
-
-    def with_state(self):
-        """Each ban with `is_in_force`, by the same rule as active()."""
-        return self.annotate(is_in_force=ExpressionWrapper(ban_in_force(), output_field=BooleanField()))
-
-    def matching(self, email, client_ip=None):
-        """Bans of this email, of its domain or a parent domain, or of this client address."""
-        email = (email or "").strip().lower()
-        labels = email.rpartition("@")[2].split(".")
-        domains = [".".join(labels[n:]) for n in range(len(labels)) if labels[n]]
-        condition = Q(kind=Ban.Kind.EMAIL, value=email) | Q(kind=Ban.Kind.DOMAIN, value__in=domains)
-        try:
-            condition |= Q(kind=Ban.Kind.ADDRESS, value=Ban.normalise(Ban.Kind.ADDRESS, client_ip))
-        except ValueError:
-            pass  # no usable client address to match
-        return self.filter(condition)
-
-    def lift(self, by):
-        """End bans in force now, recording who lifted them and when."""
-        return self.active().update(lifted_at=timezone.now(), lifted_by=by)
-
-
-class Ban(models.Model):
-    """An email, email domain or client address whose comments go straight to spam, for a while or for good."""
-
-    class Kind(models.TextChoices):
-        EMAIL = "email", "email address"
-        DOMAIN = "domain", "email domain"
-        ADDRESS = "address", "client address"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
-    value = models.CharField(
-        max_length=254,
-        help_text="An email address, a domain such as example.org (its subdomains too), or an IP address.",
-    )
-    reason = models.CharField(max_length=200, blank=True, help_text="Recorded with each comment the ban stops.")
-    expires_at = models.DateTimeField("expires", null=True, blank=True, help_text="Empty: the ban never ends.")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
-    )
-    lifted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
-    )
-
-    objects = BanQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["kind", "value"], name="ban_lookup_idx")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.value}"
-
-    def clean(self):
-        try:
-            self.value = self.normalise(self.kind, self.value)
-        except ValueError as error:
-            raise ValidationError({"value": str(error)}) from None
-
-    @staticmethod
-    def normalise(kind, value):
-        """The form a value is stored and compared in; ValueError says what is wrong with it."""
-        value = (value or "").strip().lower()
-        if kind == Ban.Kind.ADDRESS:
-            try:
-                return ipaddress.ip_address(value).compressed
-            except ValueError:
-                raise ValueError("Enter an IP address such as 192.0.2.7 or 2001:db8::1.") from None
-        if kind == Ban.Kind.DOMAIN:
-            value = value.lstrip("@")
-            labels = value.split(".")
-            if len(labels) < 2 or not all(label and label.replace("-", "").isalnum() for label in labels):
-                raise ValueError("Enter a domain such as example.org.")
-            return value
-        try:
-            validate_email(value)
-        except ValidationError:
-            raise ValueError("Enter an email address such as name@example.org.") from None
-        return value
-
-    @property
-    def spam_reason(self):
-        """The reason recorded on each comment this ban sends to spam."""
-        return f"spam: blocked {self.get_kind_display()}" + (f" ({self.reason})" if self.reason else "")
