@@ -5,6 +5,7 @@ import smtplib
 from datetime import timedelta
 
 from django.core.mail import EmailMessage, get_connection
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -59,6 +60,18 @@ def continue_bulk_decision(job_id):
     job = BulkDecision.objects.filter(pk=job_id, finished_at=None).first()
     if job is not None and decisions.take_next_batch(job):
         continue_bulk_decision.enqueue(job_id)
+
+
+@task()
+def clear_sessions():
+    """Delete expired sessions, which hold readers' pending comment ids."""
+    call_command("clearsessions")
+
+
+@task()
+def prune_task_results():
+    """Delete finished tasks after a day (failed ones after a week): a sent notice's task holds its address."""
+    call_command("prune_db_task_results", min_age_days=1, failed_min_age_days=7, verbosity=0)
 
 
 def retry_delay(attempt):

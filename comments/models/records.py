@@ -91,3 +91,13 @@ class BulkDecision(models.Model):
     @property
     def is_finished(self):
         return self.finished_at is not None
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job last started, so that one worker among many starts it each period."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_run_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name}, last run {self.last_run_at:%Y-%m-%d %H:%M}"
