@@ -34,7 +34,7 @@ demo: install
 	$(PY) manage.py ensure_demo_staff
 
 serve: install
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 run: demo serve
 
@@ -58,7 +58,7 @@ serve-prod: install
 	DEBUG=False $(PY) manage.py check --deploy --fail-level WARNING
 	DEBUG=False $(PY) manage.py collectstatic --no-input --verbosity 0
 	DEBUG=False $(PY) manage.py migrate --no-input
-	DEBUG=False SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} SECURE_COOKIES=$${SECURE_COOKIES:-False} \
+	HOST=$(HOST) PORT=$(PORT) DEBUG=False SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} SECURE_COOKIES=$${SECURE_COOKIES:-False} \
 	  SERVE_MEDIA=$${SERVE_MEDIA:-True} $(VENV)/bin/gunicorn newsroom.wsgi --workers $(WEB_CONCURRENCY) \
 	  --bind $(HOST):$(PORT) --access-logfile - --forwarded-allow-ips=127.0.0.1
 

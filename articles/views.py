@@ -9,13 +9,23 @@ from articles import search, sitemaps
 from articles.models import Article, Author, Tag
 
 
-class ArticleListView(ListView):
-    """Home page: the lead story and the latest published articles."""
-
-    template_name = "articles/article_list.html"
+class NearestPageMixin:
+    """Lists of ARTICLES_PER_PAGE articles where a page number that is not a number, or is past the end,
+    shows the nearest page rather than a 404."""
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class ArticleListView(NearestPageMixin, ListView):
+    """Home page: the lead story and the latest published articles."""
+
+    template_name = "articles/article_list.html"
 
     def get_queryset(self):  # runs per request, so scheduled articles appear on time
         return Article.objects.published().for_listing()
@@ -54,23 +64,14 @@ class AuthorArticleListView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class SearchView(ListView):
+class SearchView(NearestPageMixin, ListView):
     """Published articles holding the words of `?q=`, the most relevant first, with the matches marked."""
 
     template_name = "articles/search.html"
 
-    def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
-
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q"))
         return search.search(self.query).select_related("author")
-
-    def paginate_queryset(self, queryset, page_size):
-        """A page number that is not a number, or past the end, shows the nearest page rather than an error."""
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         words = search.terms(self.query)
