@@ -10,15 +10,19 @@ from articles.models import Article, Author, Tag
 
 
 class NearestPageMixin:
-    """Lists of ARTICLES_PER_PAGE articles where a page number that is not a number, or is past the end,
-    shows the nearest page rather than a 404."""
+    """Lists of ARTICLES_PER_PAGE articles where an odd page number shows the nearest page rather than a 404:
+    the first for one that is not a number or is below 1, the last for one past the end."""
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
+        try:
+            number = int(self.request.GET.get("page") or 1)
+        except ValueError:  # not a number, or one of thousands of digits
+            number = 1
+        page = paginator.page(min(max(number, 1), paginator.num_pages))
         return paginator, page, page.object_list, page.has_other_pages()
 
 
