@@ -82,6 +82,8 @@ def test_highlight_escapes_the_text_before_marking_words():
 @pytest.mark.parametrize("query", [
     "", "   ", "x" * 10_000, "council\x00budget", "\x00", "🦆 Zürich ĳ", "'; DROP TABLE articles_article; --",
     "%", "_", '"""', "council OR 1=1", "-council", "a " * 500, "\u202e\u2028", "<>&",
+    "the -council", "the", "or", "OR or -", "²", "ǅ x\u0301", "١٢", "AND OR NOT NEAR", 'NEAR(a b) a* ^b col:val',
+    '"council" -"" or ""', "council or -budget", "'council'", "!council & (budget | x) <-> y", "council:*",
 ])
 def test_no_query_gives_an_error(client, make_article, query):
     make_article("Council budget")
