@@ -32,9 +32,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A query as web search engines read it: every group must match (one of its phrases will do), no
-    excluded phrase may. A phrase is a tuple of words that must follow each other."""
+    """A query as web search engines read it: every group must match, and no excluded phrase may."""
 
+    # A group is a tuple of alternative phrases (one will do); a phrase, a tuple of words that follow each other.
     groups: tuple = ()
     excluded: tuple = ()
 
@@ -56,10 +56,9 @@ def clean_query(raw):
 
 
 def parse(query):
-    """`query` read as web search syntax: "quoted phrases", `or` between alternatives, -word to exclude.
-
-    At most MAX_TERMS words count. `or` joins the clauses either side of it ("tram or bus depot" is
-    (tram or bus) and depot); an excluded clause is excluded wherever it stands."""
+    """`query` read as web search syntax: "quoted phrases", `or` between alternatives, -word to exclude."""
+    # At most MAX_TERMS words count. `or` joins the clauses either side of it, as search engines do ("tram or
+    # bus depot" is (tram or bus) and depot); an excluded clause is excluded wherever it stands.
     groups, excluded, joining, count = [], [], False, 0
     for match in _CLAUSE.finditer(query):
         minus, quoted, word = match.groups()

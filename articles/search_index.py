@@ -85,7 +85,7 @@ def drop_sqlite_index(connection):
 
 
 def repair_sqlite_index(using, **kwargs):
-    """After migrations: SQLite rebuilds a table for some schema changes, which drops its triggers; restore them."""
+    """Puts back the FTS5 triggers after migrate: SQLite drops them when a migration rebuilds the table."""
     connection = connections[using]
     if connection.vendor == "sqlite" and SQLITE_TABLE in connection.introspection.table_names():
         create_sqlite_index(connection)

@@ -10,8 +10,7 @@ from articles.models import Article, Author, Tag
 
 
 class NearestPageMixin:
-    """Lists of ARTICLES_PER_PAGE articles where an odd page number shows the nearest page rather than a 404:
-    the first for one that is not a number or is below 1, the last for one past the end."""
+    """Pages of ARTICLES_PER_PAGE articles, where an odd page number shows the nearest page, not a 404."""
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -22,6 +21,7 @@ class NearestPageMixin:
             number = int(self.request.GET.get("page") or 1)
         except ValueError:  # not a number, or one of thousands of digits
             number = 1
+        # Below 1 shows the first page, past the end the last.
         page = paginator.page(min(max(number, 1), paginator.num_pages))
         return paginator, page, page.object_list, page.has_other_pages()
 

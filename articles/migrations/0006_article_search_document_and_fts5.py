@@ -26,7 +26,8 @@ def drop_search_index(apps, schema_editor):
     if connection.vendor == "postgresql":
         Article = apps.get_model("articles", "Article")
         schema_editor.remove_index(Article, SEARCH_INDEX)
-        schema_editor.add_index(Article, importlib.import_module("articles.migrations.0004_article_search_index").SEARCH_INDEX)
+        previous = importlib.import_module("articles.migrations.0004_article_search_index")
+        schema_editor.add_index(Article, previous.SEARCH_INDEX)
     elif connection.vendor == "sqlite":
         search_index.drop_sqlite_index(connection)
 
