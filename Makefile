@@ -36,7 +36,7 @@ demo: install
 # The site and, beside it, the task queue's worker (mail, bulk decisions, periodic jobs); Ctrl+C stops both.
 serve: install
 	$(PY) manage.py run_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(PY) manage.py runserver $(HOST):$(PORT)
+	  HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 run: demo serve
 
@@ -61,7 +61,8 @@ serve-prod: install
 	DEBUG=False $(PY) manage.py collectstatic --no-input --verbosity 0
 	DEBUG=False $(PY) manage.py migrate --no-input
 	DEBUG=False $(PY) manage.py run_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	DEBUG=False SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} SECURE_COOKIES=$${SECURE_COOKIES:-False} \
+	HOST=$(HOST) PORT=$(PORT) DEBUG=False SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} \
+	  SECURE_COOKIES=$${SECURE_COOKIES:-False} \
 	  SERVE_MEDIA=$${SERVE_MEDIA:-True} $(VENV)/bin/gunicorn newsroom.wsgi --workers $(WEB_CONCURRENCY) \
 	  --bind $(HOST):$(PORT) --access-logfile - --forwarded-allow-ips=127.0.0.1
 

@@ -11,14 +11,28 @@ from articles.models import Article, Author, Tag
 from articles.pagecache import public_page
 
 
-@method_decorator(public_page, name="dispatch")
-class ArticleListView(ListView):
-    """Home page: the lead story and the latest published articles."""
-
-    template_name = "articles/article_list.html"
+class NearestPageMixin:
+    """Pages of ARTICLES_PER_PAGE articles, where an odd page number shows the nearest page, not a 404."""
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        try:
+            number = int(self.request.GET.get("page") or 1)
+        except ValueError:  # not a number, or one of thousands of digits
+            number = 1
+        # Below 1 shows the first page, past the end the last.
+        page = paginator.page(min(max(number, 1), paginator.num_pages))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+@method_decorator(public_page, name="dispatch")
+class ArticleListView(NearestPageMixin, ListView):
+    """Home page: the lead story and the latest published articles."""
+
+    template_name = "articles/article_list.html"
 
     def get_queryset(self):  # runs per request, so scheduled articles appear on time
         return Article.objects.published().for_cards()
@@ -29,7 +43,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("author").prefetch_related("tags")
+        return Article.objects.published().select_related("author").prefetch_related("tags").defer("search_document")
 
     def get_context_data(self, **kwargs):
         recommended = Article.objects.recommended_for(self.object)
@@ -59,23 +73,14 @@ class AuthorArticleListView(ArticleListView):
 
 
 @method_decorator(public_page, name="dispatch")
-class SearchView(ListView):
+class SearchView(NearestPageMixin, ListView):
     """Published articles holding the words of `?q=`, the most relevant first, with the matches marked."""
 
     template_name = "articles/search.html"
 
-    def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
-
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q"))
         return search.search(self.query).select_related("author")
-
-    def paginate_queryset(self, queryset, page_size):
-        """A page number that is not a number, or past the end, shows the nearest page rather than an error."""
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         words = search.terms(self.query)

@@ -19,7 +19,11 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# `make run` and `make serve-prod` pass the HOST and PORT they serve on: without SITE_URL, links use them.
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=8000)
+_LINK_HOST = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(HOST, f"[{HOST}]" if ":" in HOST else HOST)
+SITE_URL = env.str("SITE_URL", default=f"http://{_LINK_HOST}:{PORT}").rstrip("/")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 
 INSTALLED_APPS = [
@@ -103,6 +107,7 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = env.str("MEDIA_URL", default="media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"  # files served at the site root: /favicon.ico
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)  # uploads served by Django itself: one machine only
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {

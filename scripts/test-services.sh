@@ -43,8 +43,9 @@ if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save "" --appendonly no >/dev/null
 fi
 
-# axe-core and the Nu Html Checker, pinned in tests/e2e/package.json.
-if [ ! -d tests/e2e/node_modules/axe-core ] || [ ! -d tests/e2e/node_modules/vnu-jar ]; then
+# axe-core, the Nu Html Checker and Lighthouse, pinned in tests/e2e/package.json.
+if [ ! -d tests/e2e/node_modules/axe-core ] || [ ! -d tests/e2e/node_modules/vnu-jar ] \
+   || [ ! -d tests/e2e/node_modules/lighthouse ]; then
   npm install --prefix tests/e2e --no-audit --no-fund --loglevel=error >/dev/null
 fi
 echo "Test services ready: PostgreSQL ($PG_DB on 127.0.0.1:5432), Redis (127.0.0.1:$REDIS_PORT), Chromium."

@@ -78,8 +78,58 @@ def test_home_shows_the_lead_story_and_paginates(client, make_article):
     assert "Story 2" not in first.text
     second = client.get("/?page=2")
     assert "Story 2" in second.text and "Story 3" in second.text and "Story 0" not in second.text
-    assert client.get("/?page=999").status_code == 404
-    assert client.get("/?page=abc").status_code == 404
+
+
+@pytest.fixture
+def five_stories(make_article, make_tag, settings):
+    """Three pages of two articles, all by the `author` fixture and tagged Courts."""
+    settings.ARTICLES_PER_PAGE = 2
+    courts = make_tag("Courts")
+    for hours in range(5):
+        make_article(f"Story {hours}", published_at=timezone.now() - timedelta(hours=hours + 1), tags=[courts])
+
+
+@pytest.mark.parametrize("path", ["/", "/tags/courts/", "/authors/ada-reporter/"])
+def test_a_page_past_the_end_shows_the_last_page(client, five_stories, settings, path):
+    response = client.get(path, {"page": "999"})
+    assert response.status_code == 200
+    assert "Story 4" in response.text and "Story 3" not in response.text
+    assert "Page 3 of 3" in response.text
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{path}?page=3">' in response.text
+
+
+@pytest.mark.parametrize("path", ["/", "/tags/courts/", "/authors/ada-reporter/"])
+@pytest.mark.parametrize("page", ["x", "0", "-1", "1.5", "\x00", "", "9" * 5000])
+def test_a_page_number_that_is_not_one_shows_the_first_page(client, five_stories, path, page):
+    response = client.get(path, {"page": page})
+    assert response.status_code == 200
+    assert "Story 0" in response.text and "Story 2" not in response.text
+    assert "Page 1 of 3" in response.text
+
+
+def test_preview_of_an_unpublished_article_says_so_in_the_byline(admin_client, make_article):
+    draft = make_article("Quiet draft", status=Article.Status.DRAFT, published_at=None)
+    text = admin_client.get(reverse("admin:articles_article_preview", args=[draft.pk])).text
+    assert "Not yet published" in text
+    assert "· ·" not in " ".join(text.split())
+
+
+def test_preview_of_a_scheduled_article_gives_its_time(admin_client, make_article):
+    when = timezone.now().replace(year=timezone.now().year + 1, month=3, day=4, hour=9, minute=30)
+    scheduled = make_article("Tomorrow's news", published_at=when)
+    text = admin_client.get(reverse("admin:articles_article_preview", args=[scheduled.pk])).text
+    assert "Scheduled for <time datetime=" in text
+    assert f"4 March {when.year}, 09:30" in text
+
+
+def test_the_site_has_a_favicon_and_icons(client, article):
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 200
+    assert b"".join(favicon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    text = client.get(article.get_absolute_url()).text
+    assert '<link rel="icon" href="/favicon.ico"' in text
+    assert '<link rel="apple-touch-icon" href="/static/img/apple-touch-icon.png">' in text
+    assert client.get("/static/img/apple-touch-icon.png").status_code == 200
 
 
 def test_tag_and_author_pages_list_their_articles(client, make_article, make_tag, author):

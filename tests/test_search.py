@@ -6,10 +6,12 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from articles import search
+from articles import search, search_index
 from articles.models import Article
 
-needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search needs PostgreSQL")
+needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+needs_fts5 = pytest.mark.skipif(connection.vendor != "sqlite" or not search_index.sqlite_has_fts5(),
+                                reason="SQLite's FTS5 index")
 
 
 def result_headlines(response):
@@ -80,6 +82,8 @@ def test_highlight_escapes_the_text_before_marking_words():
 @pytest.mark.parametrize("query", [
     "", "   ", "x" * 10_000, "council\x00budget", "\x00", "🦆 Zürich ĳ", "'; DROP TABLE articles_article; --",
     "%", "_", '"""', "council OR 1=1", "-council", "a " * 500, "\u202e\u2028", "<>&",
+    "the -council", "the", "or", "OR or -", "²", "ǅ x\u0301", "١٢", "AND OR NOT NEAR", 'NEAR(a b) a* ^b col:val',
+    '"council" -"" or ""', "council or -budget", "'council'", "!council & (budget | x) <-> y", "council:*",
 ])
 def test_no_query_gives_an_error(client, make_article, query):
     make_article("Council budget")
@@ -149,34 +153,161 @@ def test_an_empty_query_asks_nothing_of_the_database(client, db, django_assert_n
         assert client.get("/search/?q=+").status_code == 200
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="the word match is the fallback for other databases")
-def test_fallback_matches_parts_of_words_in_any_letter_case(client, make_article):
+def test_the_fallback_word_match_finds_parts_of_words_in_any_letter_case(make_article):
     make_article("BUDGETARY pressures", standfirst="Money.", body="<p>Tight.</p>")
-    assert result_headlines(client.get("/search/?q=budget")) == ["BUDGETARY pressures"]
+    make_article("Tram budget cut", standfirst="Money.", body="<p>Tight.</p>")
+    found = search._word_match(Article.objects.published(), search.parse("budget -tram"))
+    assert [article.headline for article in found] == ["BUDGETARY pressures"]
+
+
+def test_the_fallback_word_match_reads_quotes_and_or(make_article):
+    make_article("Tram budget agreed")
+    make_article("Budget for the tram")
+    make_article("Ferry timetable")
+    found = search._word_match(Article.objects.published(), search.parse('"tram budget" or ferry'))
+    assert sorted(article.headline for article in found) == ["Ferry timetable", "Tram budget agreed"]
+
+
+def test_search_finds_other_forms_of_a_word(client, make_article):
+    make_article("Council merges services", standfirst="Two authorities.", body="<p>Savings.</p>")
+    make_article("Ferries return", standfirst="Sailings resume.", body="<p>Harbour.</p>")
+    assert result_headlines(client.get("/search/?q=councils")) == ["Council merges services"]
+    assert result_headlines(client.get("/search/?q=ferry")) == ["Ferries return"]
+
+
+def test_minus_excludes_articles_with_the_word(client, make_article):
+    make_article("Tram budget agreed", standfirst="Money for trams.")
+    make_article("Tram depot opens", standfirst="A new shed.")
+    assert result_headlines(client.get("/search/", {"q": "tram -budget"})) == ["Tram depot opens"]
+    assert result_headlines(client.get("/search/", {"q": "-budget tram"})) == ["Tram depot opens"]
+
+
+def test_quotes_find_the_words_next_to_each_other_in_that_order(client, make_article):
+    make_article("Tram budget agreed", standfirst="A vote.", body="<p>Done.</p>")
+    make_article("Budget for the tram", standfirst="A vote.", body="<p>Done.</p>")
+    assert result_headlines(client.get("/search/", {"q": '"tram budget"'})) == ["Tram budget agreed"]
+    assert sorted(result_headlines(client.get("/search/", {"q": "tram budget"}))) == [
+        "Budget for the tram", "Tram budget agreed"]
+
+
+def test_or_finds_either_word(client, make_article):
+    make_article("Tram depot opens", standfirst="A vote.", body="<p>Done.</p>")
+    make_article("Ferry depot opens", standfirst="A vote.", body="<p>Done.</p>")
+    make_article("Bus depot opens", standfirst="A vote.", body="<p>Done.</p>")
+    make_article("Tram fares rise", standfirst="A vote.", body="<p>Done.</p>")
+    assert sorted(result_headlines(client.get("/search/", {"q": "tram OR ferry"}))) == [
+        "Ferry depot opens", "Tram depot opens", "Tram fares rise"]
+    # `or` joins the words either side of it; the other words must still be there.
+    assert sorted(result_headlines(client.get("/search/", {"q": "tram or ferry depot"}))) == [
+        "Ferry depot opens", "Tram depot opens"]
+
+
+def test_an_excluded_phrase_and_a_quoted_minus(client, make_article):
+    make_article("Tram budget agreed", standfirst="A vote.", body="<p>Done.</p>")
+    make_article("Budget for the tram", standfirst="A vote.", body="<p>Done.</p>")
+    assert result_headlines(client.get("/search/", {"q": 'budget -"tram budget"'})) == ["Budget for the tram"]
+
+
+def test_a_query_of_excluded_words_alone_finds_nothing(client, make_article):
+    make_article("Tram budget agreed")
+    response = client.get("/search/", {"q": "-budget"})
+    assert response.status_code == 200
+    assert result_headlines(response) == []
+
+
+@pytest.mark.parametrize(("query", "groups", "excluded"), [
+    ("tram -budget", ((("tram",),),), (("budget",),)),
+    ('"tram budget" depot', ((("tram", "budget"),), (("depot",),)), ()),
+    ("tram or ferry depot", ((("tram",), ("ferry",)), (("depot",),)), ()),
+    ('or tram or', ((("tram",),),), ()),
+    ('-"tram budget', (), (("tram", "budget"),)),
+    ("e-mail council's", ((("e", "mail"),), (("council", "s"),)), ()),
+    ("- -- \" ' NEAR AND", ((("NEAR", "AND"),),), ()),
+])
+def test_parse_reads_web_search_syntax(query, groups, excluded):
+    assert search.parse(query) == search.ParsedQuery(groups, excluded)
+
+
+def test_parse_keeps_ten_words_at_most():
+    assert len(search.parse(" ".join(f"w{n}" for n in range(30))).words) == search.MAX_TERMS
+
+
+def test_search_looks_at_words_not_markup(client, make_article):
+    make_article("Ferry news", body='<p><strong>Boats</strong> run <a href="https://example.org/">late</a>.</p>')
+    assert "Ferry news" in client.get("/search/?q=boats").text
+    for markup in ["strong", "href", "example"]:
+        assert "Ferry news" not in client.get(f"/search/?q={markup}").text, markup
+
+
+def test_search_follows_changes_and_deletions(client, make_article):
+    article = make_article("Harbour reopens", standfirst="Boats return.", body="<p>Quiet day.</p>")
+    article.headline = "Lighthouse reopens"
+    article.save()
+    assert result_headlines(client.get("/search/?q=lighthouse")) == ["Lighthouse reopens"]
+    assert result_headlines(client.get("/search/?q=harbour")) == []
+    article.delete()
+    assert result_headlines(client.get("/search/?q=lighthouse")) == []
+
+
+def test_matched_words_are_marked_in_all_their_forms_and_excluded_ones_are_not(client, make_article):
+    make_article("Councils merge", standfirst="The council voted; the budget passed.")
+    text = client.get("/search/", {"q": "council -ferry budgets"}).text
+    assert "<mark>Councils</mark> merge" in text
+    assert "The <mark>council</mark> voted; the <mark>budget</mark> passed." in text
+    assert "<mark>ferry</mark>" not in text
+
+
+def test_marks_are_never_put_inside_markup(client, make_article):
+    make_article("Strong words", standfirst="Nothing.", body='<p><strong>Strong</strong> <a href="/x">link</a>.</p>')
+    text = client.get("/search/", {"q": "strong"}).text
+    assert "<mark>Strong</mark> words" in text
+    assert "<mark><" not in text and "<<mark>" not in text
 
 
 @needs_postgresql
-def test_postgresql_search_matches_other_forms_of_a_word(client, make_article):
-    make_article("Councils merge services", standfirst="Two authorities.", body="<p>Savings.</p>")
-    assert result_headlines(client.get("/search/?q=council")) == ["Councils merge services"]
+def test_postgresql_search_ignores_stop_words_in_the_query(client, make_article):
+    make_article("Council merges services")
+    assert result_headlines(client.get("/search/?q=the+council")) == ["Council merges services"]
 
 
 @needs_postgresql
-def test_postgresql_search_uses_the_gin_index_of_the_migration(make_article):
+def test_postgresql_search_uses_the_gin_index_of_the_stored_vector(make_article):
     make_article("Council budget")
-    matches = Article.objects.alias(document=search.search_vector()).filter(
-        document=SearchQuery("council", config=search.SEARCH_CONFIG)
-    )
+    matches = Article.objects.filter(search_document=SearchQuery("council", config=search_index.SEARCH_CONFIG))
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = matches.values("pk").query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "article_search_idx" in plan
+    assert "article_search_document_idx" in plan
 
 
-def test_the_word_match_looks_at_words_not_markup(client, make_article):
-    make_article("Ferry news", body='<p><strong>Boats</strong> run <a href="https://example.org/">late</a>.</p>')
-    assert "Ferry news" in client.get("/search/?q=boats").text
-    for markup in ["strong", "href", "example"]:
-        assert "Ferry news" not in client.get(f"/search/?q={markup}").text, markup
+@needs_postgresql
+def test_postgresql_stores_the_weighted_words_of_the_text_not_the_markup(make_article):
+    article = make_article("Councils", standfirst="Ferries", body='<p><a href="https://example.org/">Trams</a></p>')
+    stored = Article.objects.values_list("search_document", flat=True).get(pk=article.pk)
+    assert stored == "'council':1A 'ferri':2B 'tram':3C"
+
+
+@needs_fts5
+def test_sqlite_index_follows_queryset_updates_and_deletes(client, make_article):
+    make_article("Harbour reopens", standfirst="Boats return.", body="<p>Quiet day.</p>")
+    Article.objects.update(headline="Lighthouse reopens")
+    assert result_headlines(client.get("/search/?q=lighthouse")) == ["Lighthouse reopens"]
+    assert result_headlines(client.get("/search/?q=harbour")) == []
+    Article.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM article_search WHERE article_search MATCH 'lighthouse'")
+        assert cursor.fetchone() == (0,)
+
+
+@needs_fts5
+def test_sqlite_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(client, make_article):
+    with connection.cursor() as cursor:
+        for name in search_index.SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    make_article("Harbour reopens")
+    search_index.repair_sqlite_index(using="default")
+    assert result_headlines(client.get("/search/?q=harbour")) == ["Harbour reopens"]
+    make_article("Harbour closes")
+    assert len(result_headlines(client.get("/search/?q=harbour"))) == 2

@@ -23,7 +23,7 @@ def fill_digests(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_page_generation"),
+        ("articles", "0007_page_generation"),
         ("comments", "0006_moderator_notes_outlive_comments"),
     ]
 

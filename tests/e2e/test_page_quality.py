@@ -1,6 +1,7 @@
-"""Accessibility (axe-core in Chromium) and valid HTML (the Nu Html Checker) on the pages readers use."""
+"""Accessibility (axe-core in Chromium), valid HTML (the Nu Html Checker) and Lighthouse on the pages readers use."""
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -8,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, Author, Tag
-from tests.e2e.conftest import NODE_MODULES
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, NODE_MODULES
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -79,3 +80,44 @@ def test_reader_pages_are_valid_html(client, reader_urls, tmp_path, settings, re
     errors = [f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages
               if m["type"] == "error"]
     assert errors == []
+
+
+LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
+LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+# Search results are rightly kept out of search engines (`noindex`), which this SEO audit counts against them.
+LIGHTHOUSE_EXEMPT = {"search": {"is-crawlable"}}
+
+
+def lighthouse_shortfalls(url, report_path, exempt=()):
+    """Lighthouse (mobile) on `url`: each category below 100, as Lighthouse rounds it, with the audits that
+    cost it points. Audits in `exempt` are left out of their category's score."""
+    subprocess.run(
+        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report_path}", "--form-factor=mobile",
+         f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
+         f"--chrome-flags=--headless=new {' '.join(CHROMIUM_ARGS)}"],
+        env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, capture_output=True, timeout=180,
+    )
+    report = json.loads(report_path.read_text())
+    shortfalls = {}
+    for name, category in report["categories"].items():
+        scored = [(ref["weight"], report["audits"][ref["id"]]) for ref in category["auditRefs"]
+                  if ref["weight"] and ref["id"] not in exempt and report["audits"][ref["id"]]["score"] is not None]
+        score = round(100 * sum(weight * audit["score"] for weight, audit in scored) / sum(w for w, _ in scored))
+        if score < 100:
+            costs = [f"{audit['id']} ({audit['score']})" for _, audit in scored if audit["score"] < 1]
+            shortfalls[name] = (score, costs)
+    return shortfalls
+
+
+def test_reader_pages_score_100_in_every_lighthouse_category(live_server, reader_urls, tmp_path):
+    if not LIGHTHOUSE.exists():
+        pytest.fail("Lighthouse is needed for the browser tests: run scripts/test-services.sh (make test does).")
+    found = {}
+    for name, url in reader_urls.items():
+        # Timings vary with the machine's load: a page gets three tries, as Lighthouse CI takes several runs.
+        for attempt in range(3):
+            found[name] = lighthouse_shortfalls(live_server.url + url, tmp_path / f"{name}-{attempt}.json",
+                                                LIGHTHOUSE_EXEMPT.get(name, ()))
+            if not found[name]:
+                break
+    assert {name: shortfalls for name, shortfalls in found.items() if shortfalls} == {}

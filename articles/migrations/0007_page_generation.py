@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_article_body_text'),
+        ('articles', '0006_article_search_document_and_fts5'),
     ]
 
     operations = [
