@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import pagecache, publishing
 from articles.models import Article, Author, Tag
-from newsroom.admin import ValidatedActionsMixin
+from newsroom.admin import CappedCountPaginator, ValidatedActionsMixin
 
 
 class InvalidatesPagesMixin:
@@ -50,6 +50,8 @@ class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAd
     autocomplete_fields = ["author", "tags"]
     actions = ["submit_for_review", "publish", "unpublish"]
     history_list_display = ["status"]
+    paginator = CappedCountPaginator  # an archive of tens of thousands opens without counting them all
+    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Featured image", {"fields": ["image", "image_caption", "image_alt"]}),

@@ -4,13 +4,18 @@ from comments import visitor
 from comments.models import Comment
 
 
+QUEUE_COUNT_CAP = 999
+
+
 def moderation_queue(request):
     """The number of comments waiting, for staff who moderate; counted only when a template asks for it."""
     def pending_comments_count():
         user = getattr(request, "user", None)
         if user is None or not user.has_perm("comments.moderate_comment"):
             return None
-        return Comment.objects.pending().count()
+        # Counted no further than the cap: every admin page shows it, and a flood must not slow them all.
+        count = Comment.objects.pending()[:QUEUE_COUNT_CAP + 1].count()
+        return f"{QUEUE_COUNT_CAP}+" if count > QUEUE_COUNT_CAP else count
 
     return {"pending_comments_count": pending_comments_count}
 

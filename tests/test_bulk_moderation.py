@@ -88,3 +88,26 @@ def test_the_ban_page_takes_a_selection_larger_than_a_form_may_post(settings, ad
     assert "60 bans added." in done.content.decode()
     assert Ban.objects.count() == 60
     assert Comment.objects.filter(status=Comment.Status.SPAM).count() == 60
+
+
+def test_the_queue_opens_in_as_many_queries_for_sixty_comments_as_for_five_and_counts_no_further_than_it_needs(
+    admin_client, make_comment, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queue = f"{CHANGELIST}?status=pending"
+    make_pending(make_comment, 5)
+    admin_client.get(queue)  # sessions, content types and permissions, cached as in a running site
+    counts = []
+    for label in ("More", "Still more"):
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(queue)
+        counts.append(len(queries))
+        assert response.status_code == 200
+        make_pending(make_comment, 30, label=label)
+    assert counts[0] == counts[1]
+    full_counts = [query["sql"] for query in queries.captured_queries
+                   if "COUNT(" in query["sql"].upper() and "LIMIT" not in query["sql"].upper()
+                   and '"comments_comment"' in query["sql"] and "GROUP BY" not in query["sql"].upper()]
+    assert full_counts == []

@@ -9,24 +9,25 @@ from django.utils.timesince import timesince
 
 from comments import decisions
 from comments.admin.actions import ModerationActionsMixin
-from comments.admin.filters import QueueStatusFilter, ReasonFilter, ReportedFilter
+from comments.admin.filters import QueueStatusFilter, ReasonFilter, ReportedFilter, WaitingArticleFilter
 from comments.admin.forms import CommentAdminForm, ModerationActionForm
 from comments.admin.notes import CommenterRecordMixin
 from comments.admin.privacy import has_private_data_permission
 from comments.models import BulkDecision, Comment, Report
-from newsroom.admin import ValidatedActionsMixin
+from newsroom.admin import CappedCountPaginator, ValidatedActionsMixin
 
 
 @admin.register(Comment)
 class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, ValidatedActionsMixin, admin.ModelAdmin):
     list_display = ["excerpt", "on_article", "name", "status", "why", "reports", "is_pick", "created_at", "waited"]
     list_display_links = ["excerpt"]
-    list_filter = [QueueStatusFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason",
-                   ("article", admin.RelatedOnlyFieldListFilter)]  # lists no article without comments
+    list_filter = [QueueStatusFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason", WaitingArticleFilter]
     list_select_related = ["article"]
     search_fields = ["body", "name", "article__headline"]
     ordering = ["created_at", "pk"]  # oldest waiting first
-    date_hierarchy = "created_at"
+    # A queue of hundreds of thousands opens without counting them all.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     form = CommentAdminForm
     fields = ["article", "parent", "name", "website", "body", "status", "rejection_reason", "why", "reader_reports",
               "is_pick", "is_subscribed", "created_at", "moderated_at", "moderated_by", "email", "ip_address",
