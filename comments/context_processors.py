@@ -3,7 +3,6 @@ from django.utils.functional import SimpleLazyObject
 from comments import visitor
 from comments.models import Comment
 
-
 QUEUE_COUNT_CAP = 999
 
 
