@@ -36,7 +36,22 @@ RECOMMENDATION_POOL = 200
 WORDS_PER_MINUTE = 220
 
 
-class Author(models.Model):
+class ShownToReaders(models.Model):
+    """A model readers see on cached pages: saving or deleting one starts a new page generation."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, **kwargs):
+        super().save(**kwargs)
+        pagecache.invalidate()
+
+    def delete(self, **kwargs):
+        pagecache.invalidate()
+        return super().delete(**kwargs)
+
+
+class Author(ShownToReaders):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     bio = models.TextField(blank=True, max_length=1000, help_text="Shown in the “About the Author” box.")
@@ -57,19 +72,11 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, **kwargs):
-        super().save(**kwargs)
-        pagecache.invalidate()
-
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
-    def delete(self, **kwargs):
-        pagecache.invalidate()
-        return super().delete(**kwargs)
 
-
-class Tag(models.Model):
+class Tag(ShownToReaders):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
@@ -79,16 +86,8 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, **kwargs):
-        super().save(**kwargs)
-        pagecache.invalidate()
-
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
-
-    def delete(self, **kwargs):
-        pagecache.invalidate()
-        return super().delete(**kwargs)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -124,7 +123,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(ShownToReaders):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
@@ -183,14 +182,9 @@ class Article(models.Model):
             )
         super().save(**kwargs)
         self.__dict__.pop("search_document", None)  # the database computed it; read it back only if asked
-        pagecache.invalidate()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def delete(self, **kwargs):
-        pagecache.invalidate()
-        return super().delete(**kwargs)
 
     @property
     def is_published(self):
