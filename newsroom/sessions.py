@@ -10,9 +10,9 @@ logger = logging.getLogger(__name__)
 class SessionStore(cached_db.SessionStore):
     """A cached_db session whose cache is a speed-up only: a cache error falls back to the database, with a warning.
 
-    Django's own cached_db already survives a failed cache read and a failed cache write on save; this also
-    covers the cache writes after a database read, the existence check and the delete, which otherwise answer
-    every request carrying a session cookie with a 500 while Redis is down.
+    Django's own cached_db survives a failed cache read, and a failed write on save (logging a traceback each
+    time); the cache write after a database read, the existence check and the delete would still raise, and
+    answer every request carrying a session cookie with a 500 while Redis is down.
     """
 
     def load(self):
@@ -41,6 +41,13 @@ class SessionStore(cached_db.SessionStore):
             except Exception as error:
                 self._warn("read", error)
         return super(cached_db.SessionStore, self).exists(session_key)
+
+    def save(self, must_create=False):
+        super(cached_db.SessionStore, self).save(must_create)
+        try:
+            self._cache.set(self.cache_key, self._session, self.get_expiry_age())
+        except Exception as error:
+            self._warn("write", error)
 
     def delete(self, session_key=None):
         session_key = session_key or self.session_key

@@ -1,3 +1,6 @@
+import shutil
+import socket
+import subprocess
 import time
 from datetime import timedelta
 
@@ -161,3 +164,47 @@ def send_report(db):
         url = reverse("comments:report", kwargs={"pk": comment.pk})
         return browser.post(url, {"concern": concern, "detail": "", **fields}, REMOTE_ADDR=address, follow=follow)
     return send
+
+
+class PrivateRedis:
+    """A redis-server of a test's own on a free loopback port, to stop and start without touching the shared one."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def private_redis(settings):
+    """The site's cache on a private redis-server, which the test may stop (Redis down) and start again."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (scripts/test-services.sh installs it)")
+    server = PrivateRedis()
+    server.start()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url,
+                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    yield server
+    server.stop()
