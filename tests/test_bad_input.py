@@ -30,6 +30,16 @@ def test_a_form_posted_in_another_charset_gets_the_400_page(browser, charset, fo
     assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_form_with_too_many_fields_gets_the_400_page(browser, article, content_type):
+    token = browser.cookies["csrftoken"].value
+    body = f"csrfmiddlewaretoken={token}&" + "&".join(f"field{number}=1" for number in range(1200))
+    response = browser.generic("POST", f"/comments/reply/{article.slug}/", body.encode(), content_type=content_type,
+                               HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 400
+    assert "We couldn’t read that request" in response.text
+
+
 def test_a_utf8_form_still_works(browser, editor):
     response = post_form_as(browser, "/admin/login/", "utf-8")
     assert response.status_code == 200
