@@ -46,7 +46,7 @@ def test_a_utf8_form_still_works(browser, editor):
     assert "Please enter the correct username and password" in response.text
 
 
-media = pytest.mark.skipif(not project_settings.SERVE_MEDIA, reason="uploads are served by Django only with SERVE_MEDIA")
+media = pytest.mark.skipif(not project_settings.SERVE_MEDIA, reason="Django serves uploads only with SERVE_MEDIA")
 
 
 @pytest.fixture
