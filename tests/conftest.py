@@ -32,6 +32,8 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def make_user(db):
+    # Log staff in with client.force_login (or admin_client): django-axes refuses client.login(), which
+    # authenticates without the request it needs.
     def make(username, group=None, **fields):
         user = User.objects.create_user(username=username, password="pw-for-tests-only", is_staff=True, **fields)
         if group:
