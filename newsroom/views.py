@@ -78,6 +78,7 @@ def login_locked_out(request, original_response=None, credentials=None):
     """The page a locked-out admin login gets (django-axes' AXES_LOCKOUT_CALLABLE): why, how long, who unlocks."""
     context = {
         **admin.site.each_context(request),
+        "is_nav_sidebar_enabled": False,  # as on the login page: nothing to navigate before logging in
         "title": "Too many failed logins",
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),

@@ -29,6 +29,7 @@ def test_the_right_password_is_refused_after_five_wrong_ones(log_in, editor):
     assert response.status_code == 429
     assert "Logging in is locked after 5 failed attempts" in response.text
     assert "Try again in 15 minutes, or ask an editor to unlock it now." in response.text
+    assert "permission to view or edit" not in response.text  # no admin navigation before logging in
     assert "_auth_user_id" not in response.client.session
 
 
