@@ -8,6 +8,12 @@ LOGIN = "/admin/login/?next=/admin/"
 PASSWORD = "pw-for-tests-only"  # the make_user fixture's
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Dozens of logins here: a fast hasher keeps them quick (the lockout is the same whatever the hasher)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def log_in(db):
     """Posts the admin login form from a fresh browser at `address`."""
