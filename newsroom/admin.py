@@ -1,8 +1,16 @@
-from django.contrib import messages
+import logging
+
+from axes import utils as axes_utils
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
+from django.utils.translation import ngettext
+
+logger = logging.getLogger(__name__)
 
 COUNT_CAP = 10_000
 
@@ -25,3 +33,23 @@ class ValidatedActionsMixin:
                               messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' failed admin logins, with an action that lifts a lockout (for editors and superusers)."""
+
+    actions = ["unlock", *AccessAttemptAdmin.actions]
+
+    @admin.action(description="Unlock the logins of the selected attempts", permissions=["delete"])
+    def unlock(self, request, queryset):
+        # Forgetting the failed attempts is what lifts the lockout, for that username and that address alike.
+        count = 0
+        for username, address in queryset.values_list("username", "ip_address"):
+            count += axes_utils.reset(username=username, ip=address, ip_or_username=True)
+            logger.warning("Login unlocked by %s: username %r, address %s", request.user, username, address)
+        self.message_user(request, ngettext("%d failed login cleared; the login is unlocked.",
+                                            "%d failed logins cleared; the logins are unlocked.", count) % count)

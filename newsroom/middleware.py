@@ -2,6 +2,7 @@ import ipaddress
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 
 from newsroom.views import healthz
 
@@ -17,6 +18,20 @@ def parse_address(value):
         return str(ipaddress.ip_address(value))
     except ValueError:
         return None
+
+
+class AllowedMethodsMiddleware:
+    """Answers 405 to methods no page of the site handles (TRACE, PUT, DELETE and made-up ones), on every URL."""
+
+    allowed_methods = ("GET", "HEAD", "POST", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.allowed_methods:
+            return HttpResponseNotAllowed(self.allowed_methods)
+        return self.get_response(request)
 
 
 class HealthCheckMiddleware:

@@ -1,5 +1,6 @@
 """Settings for Newsroom: every machine-specific value comes from the environment or a `.env` file."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,11 +41,14 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "newsroom",  # the admin of failed logins, and the Editor group's permission to unlock them
     "articles",
     "comments",
 ]
 
 MIDDLEWARE = [
+    "newsroom.middleware.AllowedMethodsMiddleware",
     "newsroom.middleware.HealthCheckMiddleware",
     "newsroom.middleware.ProxiedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -57,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a login refused for a locked-out client into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -81,14 +87,28 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Connections are kept between requests in production; each request first checks that its kept connection still
+# works (CONN_HEALTH_CHECKS), so a connection the server dropped is replaced instead of failing the request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # An unreachable Redis fails fast instead of holding every request that touches the cache.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=env.float("CACHE_TIMEOUT", default=1.0),
+        socket_timeout=env.float("CACHE_TIMEOUT", default=1.0),
+    )
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds a slow mail server may hold up a request
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Mail and other slow work waits in the database for `manage.py db_worker`; see README "Operations".
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out clients before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -120,7 +140,8 @@ STORAGES = {
     },
 }
 
-SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+# cached_db sessions that fall back to the database alone while the cache (Redis) is down.
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="newsroom.sessions")
 SESSION_COOKIE_HTTPONLY = True
 
 # Security: on by default whenever DEBUG is off; see README "Production".
@@ -158,6 +179,18 @@ CONTENT_SECURITY_POLICY = {
 # The admin's rich-text editor loads its modules through an inline import map and the admin uses inline
 # styles; the admin is for logged-in staff only, so it alone allows inline scripts and styles.
 ADMIN_CONTENT_SECURITY_POLICY_EXTRA = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
+
+# Admin login throttling (django-axes): see README "Operations". A username, or a client address, with
+# AXES_FAILURE_LIMIT failed logins is refused for AXES_COOLOFF_MINUTES, or until staff unlock it.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its start-up banner would go to standard output in every command
+AXES_LOCKOUT_CALLABLE = "newsroom.views.login_locked_out"
+AXES_SENSITIVE_PARAMETERS = []  # the username and address are logged; axes never logs the password
+# REMOTE_ADDR is already the client's (ProxiedClientAddressMiddleware), so axes reads it instead of headers.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
 

@@ -1,3 +1,6 @@
+import shutil
+import socket
+import subprocess
 import time
 from datetime import timedelta
 
@@ -42,6 +45,8 @@ def immediate_tasks(settings):
 
 @pytest.fixture
 def make_user(db):
+    # Log staff in with client.force_login (or admin_client): django-axes refuses client.login(), which
+    # authenticates without the request it needs.
     def make(username, group=None, **fields):
         user = User.objects.create_user(username=username, password="pw-for-tests-only", is_staff=True, **fields)
         if group:
@@ -185,3 +190,47 @@ def run_worker(settings, monkeypatch):
     def run():
         call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
     return run
+
+
+class PrivateRedis:
+    """A redis-server of a test's own on a free loopback port, to stop and start without touching the shared one."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def private_redis(settings):
+    """The site's cache on a private redis-server, which the test may stop (Redis down) and start again."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (scripts/test-services.sh installs it)")
+    server = PrivateRedis()
+    server.start()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url,
+                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    yield server
+    server.stop()
