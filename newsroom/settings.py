@@ -169,6 +169,10 @@ COMMENTS_TRUST_AFTER = env.int("COMMENTS_TRUST_AFTER", default=0)
 COMMENTS_REPORT_THRESHOLD = env.int("COMMENTS_REPORT_THRESHOLD", default=3)
 COMMENTS_NOTIFY_MODERATORS = env.bool("COMMENTS_NOTIFY_MODERATORS", default=True)
 COMMENTS_DIGEST_MINUTES = env.int("COMMENTS_DIGEST_MINUTES", default=10)
+# Days a comment's client address and browser are kept for moderation; then `purge_personal_data` clears them.
+COMMENTS_KEEP_CLIENT_DAYS = env.int("COMMENTS_KEEP_CLIENT_DAYS", default=30)
+# Where readers ask for a copy or the erasure of what is stored about them (the /privacy/ page says so).
+PRIVACY_EMAIL = env.str("PRIVACY_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 LOGGING = {
     "version": 1,

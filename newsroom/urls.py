@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from comments.views import privacy
 from newsroom import views
 
 admin.site.site_header = "Newsroom administration"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),  # answered early by HealthCheckMiddleware
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("privacy/", privacy, name="privacy"),
     path("", include("articles.urls")),
 ]
 
