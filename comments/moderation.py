@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Q
 
 from comments.models import Ban, Comment, StrictTag, WordRule
 from comments.sanitize import clean_reply_body

@@ -5,10 +5,11 @@ import smtplib
 from datetime import timedelta
 
 from django.core.mail import EmailMessage, get_connection
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from comments import notifications
+from comments import notifications, retention
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +54,11 @@ def deliver(message, attempt=1):
 def retry_delay(attempt):
     """30 s, 1 min, 2 min… doubling up to 4 hours between attempts."""
     return min(timedelta(seconds=30 * 2 ** (attempt - 1)), timedelta(hours=4))
+
+
+@task()
+def purge_personal_data():
+    """Clear old comments' client addresses and browsers, and expired sessions: the daily privacy job."""
+    count = retention.purge_client_data()
+    call_command("clearsessions")
+    return count

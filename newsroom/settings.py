@@ -181,8 +181,9 @@ LOGGING = {
         "json": {"()": "newsroom.logging.JSONFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"redact": {"()": "newsroom.logging.RedactPersonalData"}},  # no emails, no full client addresses
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "filters": ["redact"],
                     "formatter": env.str("LOG_FORMAT", default="plain" if DEBUG else "json")},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -4,24 +4,27 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
+from django.urls import path
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from comments import decisions
 from comments.admin.actions import ModerationActionsMixin
-from comments.admin.filters import QueueStatusFilter, ReasonFilter, ReportedFilter
+from comments.admin.filters import CommenterFilter, QueueStatusFilter, ReasonFilter, ReportedFilter
 from comments.admin.forms import CommentAdminForm, ModerationActionForm
 from comments.admin.notes import CommenterRecordMixin
 from comments.admin.privacy import has_private_data_permission
+from comments.admin.requests import PersonalDataRequestsMixin
 from comments.models import Comment, Report
 from newsroom.admin import ValidatedActionsMixin
 
 
 @admin.register(Comment)
-class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, ValidatedActionsMixin, admin.ModelAdmin):
+class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, PersonalDataRequestsMixin, ValidatedActionsMixin,
+                   admin.ModelAdmin):
     list_display = ["excerpt", "on_article", "name", "status", "why", "reports", "is_pick", "created_at", "waited"]
     list_display_links = ["excerpt"]
-    list_filter = [QueueStatusFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason",
+    list_filter = [QueueStatusFilter, CommenterFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason",
                    ("article", admin.RelatedOnlyFieldListFilter)]  # lists no article without comments
     list_select_related = ["article"]
     search_fields = ["body", "name", "article__headline"]
@@ -47,6 +50,15 @@ class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, ValidatedAction
         if self.has_private_data_permission(request):
             queryset = queryset.with_commenter_history()
         return queryset
+
+    def get_urls(self):
+        search = path("search/", self.admin_site.admin_view(self.search_view), name="comments_comment_search")
+        return [search, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"has_private_data_permission": self.has_private_data_permission(request),
+                         **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_list_display(self, request):
         if self.has_private_data_permission(request):

@@ -1,6 +1,9 @@
 import ipaddress
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+MODERATING_GROUPS = ["Moderator", "Editor"]
 
 
 def widen_ipv6_bans(apps, schema_editor):
@@ -15,10 +18,31 @@ def widen_ipv6_bans(apps, schema_editor):
         ban.save(update_fields=["value"])
 
 
+def let_moderators_delete_notes(apps, schema_editor):
+    """Moderators and Editors may delete moderator notes, on the notes' own admin page."""
+    app_config = apps.get_app_config("comments")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permission = Permission.objects.filter(content_type__app_label="comments", codename="delete_moderatornote")
+    for group in Group.objects.filter(name__in=MODERATING_GROUPS):
+        group.permissions.add(*permission)
+
+
+def forbid_moderators_to_delete_notes(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permission = Permission.objects.filter(content_type__app_label="comments", codename="delete_moderatornote")
+    for group in Group.objects.filter(name__in=MODERATING_GROUPS):
+        group.permissions.remove(*permission)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ("comments", "0006_moderator_notes_outlive_comments"),
+        ("articles", "0002_staff_groups"),
     ]
 
     operations = [
@@ -33,4 +57,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(widen_ipv6_bans, migrations.RunPython.noop),
+        migrations.RunPython(let_moderators_delete_notes, forbid_moderators_to_delete_notes),
     ]
