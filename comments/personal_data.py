@@ -3,13 +3,13 @@
 import re
 import secrets
 
-from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles import pagecache
 from comments import decisions
@@ -119,12 +119,8 @@ def _anonymise(comments):
 
 
 def _cancel_tasks(email):
-    """Delete queued or finished tasks that carry the address (mail to it, above all), if tasks live in the
-    database."""
-    if not apps.is_installed("django_tasks_db"):
-        return 0
-    TaskResult = apps.get_model("django_tasks_db", "DBTaskResult")
-    holding = TaskResult.objects.alias(
+    """Delete the queued or finished tasks that carry the address in the database: mail to it, above all."""
+    holding = DBTaskResult.objects.alias(
         arguments=Cast("args_kwargs", TextField()), returned=Cast("return_value", TextField()),
     ).filter(Q(arguments__icontains=email) | Q(returned__icontains=email) | Q(traceback__icontains=email))
     count, _ = holding.delete()
