@@ -178,8 +178,12 @@ def send_report(db):
 
 
 @pytest.fixture
-def run_worker(settings):
+def run_worker(settings, monkeypatch):
     """Runs the queued tasks that are due, as `manage.py db_worker` does, and returns when none is left."""
+    # The worker closes connections it thinks stale; inside a test's transaction that would close the test's own
+    # connection on PostgreSQL (an in-memory SQLite database is never closed).
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
     def run():
         call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
     return run
