@@ -1,4 +1,7 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -79,3 +82,13 @@ def test_lifted_network_bans_stop_nothing(moderator, post_from):
 def test_a_malformed_network_is_refused(value):
     with pytest.raises(ValidationError):
         Ban(kind=Ban.Kind.ADDRESS, value=value).full_clean()
+
+
+def test_the_migration_widens_earlier_bans_of_one_ipv6_address_to_the_64(make_ban):
+    migration = import_module("comments.migrations.0007_privacy_ban_networks_and_note_deletion")
+    make_ban("2001:db8:1:2::7", kind=Ban.Kind.ADDRESS)  # stored as earlier bans were
+    make_ban("192.0.2.7", kind=Ban.Kind.ADDRESS)
+
+    migration.widen_ipv6_bans(apps, None)
+
+    assert sorted(Ban.objects.values_list("value", flat=True)) == ["192.0.2.7", "2001:db8:1:2::/64"]
