@@ -120,3 +120,34 @@ class TestModeratorNotesAdmin:
                     reverse("admin:comments_ban_change", args=[ban.pk])]:
             assert client.get(url).status_code == 403, url
         assertNotContains(client.get(reverse("admin:index")), NOTES)
+
+
+class TestPostedSearches:
+    def test_the_ban_list_is_searched_without_the_email_in_the_url(self, client, moderator):
+        troll = Ban.objects.create(kind=Ban.Kind.EMAIL, value="troll@example.org")
+        Ban.objects.create(kind=Ban.Kind.EMAIL, value="other@example.org")
+        client.force_login(moderator)
+        assertContains(client.get(BANS), f'method="post" action="{reverse("admin:comments_ban_search")}"')
+
+        response = client.post(reverse("admin:comments_ban_search"), {"q": "troll@example.org", "state": "active"})
+
+        assert "troll" not in response["Location"] and "%40" not in response["Location"]
+        assert parse_qs(urlsplit(response["Location"]).query) == {"state": ["active"], "id__in": [str(troll.pk)]}
+        listed = client.get(response["Location"])
+        assertContains(listed, "troll@example.org")
+        assertNotContains(listed, "other@example.org")
+
+    def test_the_note_list_is_searched_the_same_way(self, client, moderator, make_comment):
+        note = ModeratorNote.objects.create(comment=make_comment(), body="Same as sam@example.org.",
+                                            author=moderator)
+        client.force_login(moderator)
+
+        response = client.post(reverse("admin:comments_moderatornote_search"), {"q": "sam@example.org"})
+
+        assert response["Location"].endswith(f"?id__in={note.pk}")
+        assert client.post(reverse("admin:comments_moderatornote_search"), {"q": "nobody"}, follow=True
+                           ).redirect_chain[-1][0] == NOTES
+
+    def test_staff_without_the_private_data_permission_cannot_search_them(self, client, comment_viewer):
+        client.force_login(comment_viewer)
+        assert client.post(reverse("admin:comments_ban_search"), {"q": "troll"}).status_code == 403

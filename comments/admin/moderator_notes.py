@@ -3,12 +3,13 @@
 from django.contrib import admin
 
 from comments.admin.privacy import has_private_data_permission
+from comments.admin.search import PostedSearchMixin
 from comments.models import ModeratorNote
 from newsroom.admin import ValidatedActionsMixin
 
 
 @admin.register(ModeratorNote)
-class ModeratorNoteAdmin(ValidatedActionsMixin, admin.ModelAdmin):
+class ModeratorNoteAdmin(PostedSearchMixin, ValidatedActionsMixin, admin.ModelAdmin):
     """Notes are written on a comment's page and never edited; here they are read, and deleted when no longer
     needed or when the commenter asks."""
 

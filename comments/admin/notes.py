@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from comments.admin.filters import QueueStatusFilter, commenter_token
+from comments.admin.search import list_url
 from comments.models import Comment, ModeratorNote
 
 
@@ -76,14 +77,14 @@ class CommenterRecordMixin:
         query = " ".join(request.POST.get("q", "").split())
         params = {key: value for key, value in request.POST.items() if key not in {"q", "csrfmiddlewaretoken"}}
         if "@" not in query:
-            return HttpResponseRedirect(f"{changelist}?{urlencode(params | ({'q': query} if query else {}))}")
+            return HttpResponseRedirect(list_url(changelist, params | ({"q": query} if query else {})))
         if not self.has_private_data_permission(request):
             self.message_user(request, "Searching by email address needs the permission to see commenters' "
                               "emails.", messages.WARNING)
-            return HttpResponseRedirect(f"{changelist}?{urlencode(params)}")
+            return HttpResponseRedirect(list_url(changelist, params))
         comment = Comment.objects.from_email(query).order_by("-created_at", "-pk").first()
         if comment is None:
             self.message_user(request, "No comment was posted with this email address.", messages.WARNING)
-            return HttpResponseRedirect(f"{changelist}?{urlencode(params)}")
+            return HttpResponseRedirect(list_url(changelist, params))
         params |= {"commenter": commenter_token(comment), "status": QueueStatusFilter.ALL}
-        return HttpResponseRedirect(f"{changelist}?{urlencode(params)}")
+        return HttpResponseRedirect(list_url(changelist, params))
