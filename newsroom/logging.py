@@ -37,7 +37,11 @@ class RedactPersonalData(logging.Filter):
     """Keeps emails and full client addresses out of every log line, whoever logs them and however."""
 
     def filter(self, record):
-        record.msg, record.args = redact(record.getMessage()), None
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed logging call must not break the code that made it
+            message = f"{record.msg} {record.args!r}"
+        record.msg, record.args = redact(message), None
         for key, value in list(vars(record).items()):
             if key not in STANDARD_ATTRIBUTES and isinstance(value, str):
                 setattr(record, key, redact(value))

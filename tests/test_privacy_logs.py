@@ -98,3 +98,9 @@ def test_a_posting_and_moderation_flow_logs_no_email_and_no_full_client_address(
         lowered = line.lower()
         assert "rita.reader" not in lowered and "rita.reader%40" not in lowered, line
         assert IPV4 not in line and IPV6 not in line and "2001:db8:abcd:12" not in line, line
+
+
+def test_a_malformed_logging_call_is_still_logged_without_the_email():
+    record = logging.makeLogRecord({"msg": "To %s and %s", "args": (EMAIL,), "levelname": "WARNING"})
+    assert RedactPersonalData().filter(record)
+    assert EMAIL not in record.getMessage() and "[email]" in record.getMessage()
