@@ -156,7 +156,7 @@ class TestAdminRequests:
         assert [comment["comment"] for comment in json.loads(response.content)["comments"]] == ["Mine."]
         entry = LogEntry.objects.get()
         assert (entry.user, entry.object_repr) == (moderator, "Personal data request")
-        assert entry.change_message == "Exported the personal data of one commenter (1 comments)."
+        assert entry.change_message == "Exported the personal data of one commenter (1 comment)."
 
     def test_an_erasure_needs_confirming(self, client, moderator, make_comment):
         make_comment("Mine.", email=EMAIL)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import ngettext
 
 from comments import personal_data
 from comments.models import Comment
@@ -63,8 +64,10 @@ class PersonalDataRequestsMixin:
 
     def _export(self, request, email):
         document = personal_data.export(email)
-        self._log(request, CHANGE, f"Exported the personal data of one commenter "
-                                   f"({len(document['comments'])} comments).")
+        count = len(document["comments"])
+        self._log(request, CHANGE, ngettext("Exported the personal data of one commenter (%d comment).",
+                                            "Exported the personal data of one commenter (%d comments).", count)
+                  % count)
         response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False),
                                 content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
