@@ -64,7 +64,8 @@ serve-prod: install
 	HOST=$(HOST) PORT=$(PORT) DEBUG=False SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} \
 	  SECURE_COOKIES=$${SECURE_COOKIES:-False} \
 	  SERVE_MEDIA=$${SERVE_MEDIA:-True} $(VENV)/bin/gunicorn newsroom.wsgi --workers $(WEB_CONCURRENCY) \
-	  --bind $(HOST):$(PORT) --access-logfile - --forwarded-allow-ips=127.0.0.1
+	  --bind $(HOST):$(PORT) --access-logfile - --forwarded-allow-ips=127.0.0.1 \
+	  --logger-class newsroom.gunicorn.Logger
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache test-artifacts tests/e2e/node_modules

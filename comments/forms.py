@@ -10,7 +10,7 @@ from articles.sanitize import strip_control_characters
 from comments.models import Comment, Concern
 
 RENDERED_AT_SALT = "comments.reply-form.rendered-at"
-MAX_FORM_AGE = 60 * 60 * 24  # a form left open a day must be reloaded
+MAX_FORM_AGE = 60 * 60 * 4  # a form left open longer must be reloaded
 # Joiners shape the letters around them (Persian names, emoji sequences), so a name keeps them; other format
 # characters (zero-width spaces, bidi controls, soft hyphens) show nothing or reorder what does.
 NAME_JOINERS = {"\u200c", "\u200d"}
@@ -18,9 +18,15 @@ NAME_JOINERS = {"\u200c", "\u200d"}
 BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
 
 
-def sign_render_time(at=None):
-    """A tamper-proof note of when the form was shown, for the minimum fill time."""
-    return signing.Signer(salt=RENDERED_AT_SALT).sign(str(int(at if at is not None else time.time())))
+def render_time_signer(article_id, parent_id=None):
+    """The signer of a form's render time, bound to the article and the comment it answers."""
+    # Bound to what the form posts to, not to the reader: the article page is served from a shared cache.
+    return signing.Signer(salt=f"{RENDERED_AT_SALT}:{article_id}:{parent_id or ''}")
+
+
+def sign_render_time(article_id, parent_id=None, at=None):
+    """A tamper-proof note of when the form for this article (and reply) was shown, for the minimum fill time."""
+    return render_time_signer(article_id, parent_id).sign(str(int(at if at is not None else time.time())))
 
 
 def _is_visible(character):
@@ -113,8 +119,10 @@ class ReplyForm(forms.ModelForm):
         return ""
 
     def clean_rendered_at(self):
+        """The time the form was shown, for this article and the comment the reply answers, a few hours ago."""
+        signer = render_time_signer(self.instance.article.pk, (self.data.get("parent") or "").strip())
         try:
-            rendered_at = int(signing.Signer(salt=RENDERED_AT_SALT).unsign(self.cleaned_data["rendered_at"]))
+            rendered_at = int(signer.unsign(self.cleaned_data["rendered_at"]))
         except (signing.BadSignature, ValueError):
             raise forms.ValidationError("The form has expired. Please send your comment again.") from None
         waited = time.time() - rendered_at

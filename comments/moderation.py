@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Q
 
 from comments.models import Ban, Comment, StrictTag, WordRule
 from comments.sanitize import clean_reply_body
@@ -103,14 +102,15 @@ def count_links(body):
 
 def is_trusted(email, proof_ids):
     """A commenter is trusted when their browser proves it posted COMMENTS_TRUST_AFTER comments under this email
-    that a moderator approved, and no comment from the email was rejected or marked as spam."""
+    that a moderator approved, and none of the comments it proves was rejected or marked as spam."""
     # The proof is the list of comment ids in the browser's signed cookie: an email typed alone proves nothing,
-    # and neither does one approved comment posted with the email of someone who has many.
+    # and neither does one approved comment posted with the email of someone who has many. Only the browser's
+    # own comments count against it, so spam posted under the email elsewhere cannot take its trust away.
     needed = settings.COMMENTS_TRUST_AFTER
     if needed < 1 or len(proof_ids) < needed:
         return False
-    theirs = Comment.objects.from_email(email)
-    if theirs.approved_by_moderator().filter(pk__in=proof_ids).count() < needed:
+    theirs = Comment.objects.from_email(email).filter(pk__in=proof_ids)
+    if theirs.approved_by_moderator().count() < needed:
         return False
     return not theirs.filter(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]).exists()
 
@@ -121,14 +121,18 @@ def proof_size():
 
 
 def proof_to_keep(proof_ids, comment):
-    """The comment ids a browser keeps as its proof once it posted `comment`: those that can still earn trust."""
-    # Approved by a moderator, or waiting for one; a comment refused or published by a rule never counts.
+    """The comment ids a browser keeps as its proof once it posted `comment`, those that weigh most kept first."""
+    # Comments a moderator refused lose the trust and those a moderator approved earn it, so they are kept before
+    # the others (waiting, or published by a rule or by trust), which stay while there is room: a moderator may
+    # still refuse one of them.
     Status = Comment.Status
-    can_count = Q(status=Status.APPROVED, moderated_at__isnull=False) | Q(
-        status__in=[Status.PENDING, Status.SPAM], moderated_at=None)
     ids = [*(pk for pk in proof_ids if pk != comment.pk), comment.pk]
-    counting = set(Comment.objects.filter(can_count, pk__in=ids).values_list("pk", flat=True))
-    return [pk for pk in ids if pk in counting][-proof_size():]
+    rows = Comment.objects.filter(pk__in=ids).values_list("pk", "status", "moderated_at")
+    weight = {pk: 0 if moderated_at is None else 2 if status in (Status.REJECTED, Status.SPAM) else
+              1 if status == Status.APPROVED else 0 for pk, status, moderated_at in rows}
+    # The proof is cut from its start, so the weightiest go last; within each kind, newest last.
+    kept = sorted((pk for pk in ids if pk in weight), key=lambda pk: weight[pk])
+    return kept[-proof_size():]
 
 
 def assess(comment, client_ip=None, proof_ids=()):

@@ -23,7 +23,8 @@ class Job:
 JOBS = [
     # A digest owed for comments held during the last period goes out when the period is over, post or no post.
     Job("moderator-digest", timedelta(minutes=1), tasks.send_moderator_digest, {"owed_only": True}),
-    Job("clear-sessions", timedelta(days=1), tasks.clear_sessions),
+    # Old comments' client addresses and browsers, and expired sessions (see README "Privacy").
+    Job("purge-personal-data", timedelta(days=1), tasks.purge_personal_data),
     Job("prune-task-results", timedelta(days=1), tasks.prune_task_results),
 ]
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from comments import notifications
+from comments import notifications, retention
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +63,6 @@ def continue_bulk_decision(job_id):
 
 
 @task()
-def clear_sessions():
-    """Delete expired sessions, which hold readers' pending comment ids."""
-    call_command("clearsessions")
-
-
-@task()
 def prune_task_results():
     """Delete finished tasks after a day (failed ones after a week): a sent notice's task holds its address."""
     call_command("prune_db_task_results", min_age_days=1, failed_min_age_days=7, verbosity=0)
@@ -77,3 +71,11 @@ def prune_task_results():
 def retry_delay(attempt):
     """30 s, 1 min, 2 min… doubling up to 4 hours between attempts."""
     return min(timedelta(seconds=30 * 2 ** (attempt - 1)), timedelta(hours=4))
+
+
+@task()
+def purge_personal_data():
+    """Clear old comments' client addresses and browsers, and expired sessions: the daily privacy job."""
+    count = retention.purge_client_data()
+    call_command("clearsessions")
+    return count

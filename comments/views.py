@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -5,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
+from articles.pagecache import public_page
 from comments import notifications, reports, visitor
 from comments.forms import ReplyForm, ReportForm
 from comments.models import Comment
@@ -93,3 +95,12 @@ def unsubscribe(request, token):
         notifications.unsubscribe(comment)
         return render(request, "comments/unsubscribe.html", {"done": True})
     return render(request, "comments/unsubscribe.html", {"token": token})
+
+
+@public_page
+def privacy(request):
+    """What is stored about commenters, for how long and why, and how to ask for a copy or its erasure."""
+    return render(request, "comments/privacy.html", {
+        "keep_days": settings.COMMENTS_KEEP_CLIENT_DAYS, "privacy_email": settings.PRIVACY_EMAIL,
+        "session_days": settings.SESSION_COOKIE_AGE // (60 * 60 * 24),
+    })

@@ -210,6 +210,10 @@ COMMENTS_DIGEST_MINUTES = env.int("COMMENTS_DIGEST_MINUTES", default=10)
 # A bulk decision on more comments than this runs in the task queue, COMMENTS_BULK_BATCH at a time.
 COMMENTS_BULK_TASK_THRESHOLD = env.int("COMMENTS_BULK_TASK_THRESHOLD", default=1000)
 COMMENTS_BULK_BATCH = env.int("COMMENTS_BULK_BATCH", default=1000)
+# Days a comment's client address and browser are kept for moderation; then `purge_personal_data` clears them.
+COMMENTS_KEEP_CLIENT_DAYS = env.int("COMMENTS_KEEP_CLIENT_DAYS", default=30)
+# Where readers ask for a copy or the erasure of what is stored about them (the /privacy/ page says so).
+PRIVACY_EMAIL = env.str("PRIVACY_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 LOGGING = {
     "version": 1,
@@ -218,8 +222,9 @@ LOGGING = {
         "json": {"()": "newsroom.logging.JSONFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"redact": {"()": "newsroom.logging.RedactPersonalData"}},  # no emails, no full client addresses
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "filters": ["redact"],
                     "formatter": env.str("LOG_FORMAT", default="plain" if DEBUG else "json")},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

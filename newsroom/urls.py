@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from comments.views import privacy
 from newsroom import views
 
 admin.site.site_header = "Newsroom administration"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),  # answered early by HealthCheckMiddleware
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("privacy/", privacy, name="privacy"),
     path("", include("articles.urls")),
 ]
 

@@ -123,12 +123,13 @@ def pending_comment(make_comment):
 
 
 @pytest.fixture
-def reply_data():
-    """A valid reply form submission, shown to the reader long enough ago to pass the minimum fill time."""
-    def make(**fields):
+def reply_data(article):
+    """A valid reply form submission to an article (the `article` fixture unless `on` is given), shown to the
+    reader long enough ago to pass the minimum fill time."""
+    def make(on=None, **fields):
+        stamp = sign_render_time((on or article).pk, fields.get("parent"), time.time() - 60)
         return {"body": "I was at the meeting and agree.", "name": "Rita Reader", "email": "rita@example.org",
-                "website": "", "parent": "", "honeypot": "", "rendered_at": sign_render_time(time.time() - 60),
-                **fields}
+                "website": "", "parent": "", "honeypot": "", "rendered_at": stamp, **fields}
     return make
 
 
@@ -147,7 +148,7 @@ def send_reply(client, article, reply_data):
     """Posts the “Leave a Reply” form of an article (the `article` fixture unless `to` is given) from a client."""
     def send(to=None, by=None, follow=False, **fields):
         url = reverse("comments:post", kwargs={"slug": (to or article).slug})
-        return (by or client).post(url, reply_data(**fields), follow=follow)
+        return (by or client).post(url, reply_data(on=to, **fields), follow=follow)
     return send
 
 
@@ -184,7 +185,8 @@ def send_report(db):
 @pytest.fixture
 def run_worker(settings, monkeypatch):
     """Runs the queued tasks that are due, as `manage.py db_worker` does, and returns when none is left."""
-    # The worker closes connections it thinks are stale, which a test's open transaction looks like.
+    # The worker closes connections it thinks stale; inside a test's transaction that would close the test's own
+    # connection on PostgreSQL (an in-memory SQLite database is never closed).
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
     def run():

@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from comments.decisions import decide
-from comments.forms import sign_render_time
+from comments.forms import render_time_signer, sign_render_time
 from comments.models import Comment
 from comments.ratelimit import client_network
 
@@ -30,7 +30,7 @@ def field_html(response, name):
 def test_a_posted_reply_is_stored_pending_with_the_client_address_and_browser(client, article):
     url = reverse("comments:post", kwargs={"slug": article.slug})
     data = {"body": "I was there.", "name": "Rita Reader", "email": "rita@example.org", "website": "example.org",
-            "rendered_at": sign_render_time(time.time() - 60)}
+            "rendered_at": sign_render_time(article.pk, at=time.time() - 60)}
 
     response = client.post(url, data, HTTP_USER_AGENT="Browser/1.0 " + "x" * 500, REMOTE_ADDR="198.51.100.4")
 
@@ -132,37 +132,39 @@ def test_a_filled_honeypot_is_refused(send_reply):
     assert Comment.objects.count() == 0
 
 
-def test_a_form_sent_faster_than_a_person_types_is_refused_and_says_why(settings, send_reply):
+def test_a_form_sent_faster_than_a_person_types_is_refused_and_says_why(settings, article, send_reply):
     settings.COMMENTS_MIN_FILL_SECONDS = 3
-    response = send_reply(rendered_at=sign_render_time())
+    response = send_reply(rendered_at=sign_render_time(article.pk))
     assertContains(response, "That was quick! Please check your comment and send it again.", status_code=400)
     assert Comment.objects.count() == 0
 
 
-def test_the_minimum_fill_time_comes_from_the_settings(settings, send_reply):
+def test_the_minimum_fill_time_comes_from_the_settings(settings, article, send_reply):
     settings.COMMENTS_MIN_FILL_SECONDS = 120
-    assert send_reply(body="After a minute.", rendered_at=sign_render_time(time.time() - 60)).status_code == 400
+    stamp = sign_render_time(article.pk, at=time.time() - 60)
+    assert send_reply(body="After a minute.", rendered_at=stamp).status_code == 400
     settings.COMMENTS_MIN_FILL_SECONDS = 0
-    assert send_reply(body="At once.", rendered_at=sign_render_time()).status_code == 302
+    assert send_reply(body="At once.", rendered_at=sign_render_time(article.pk)).status_code == 302
 
 
-def test_the_error_page_restarts_the_fill_time_with_a_fresh_signed_value(send_reply):
+def test_the_error_page_restarts_the_fill_time_with_a_fresh_signed_value(article, send_reply):
     response = send_reply(email="")
     value = re.search(r'name="rendered_at" value="([^"]+)"', response.content.decode()).group(1)
-    assert time.time() - int(signing.Signer(salt="comments.reply-form.rendered-at").unsign(value)) < 5
+    assert time.time() - int(render_time_signer(article.pk).unsign(value)) < 5
 
 
 @pytest.mark.parametrize("rendered_at", [
-    pytest.param(lambda: sign_render_time(time.time() - 60)[:-2] + "xx", id="signature altered"),
-    pytest.param(lambda: "1:" + sign_render_time(time.time() - 60).split(":")[1], id="time altered"),
-    pytest.param(lambda: str(int(time.time() - 60)), id="unsigned"),
-    pytest.param(lambda: signing.Signer(salt="another.salt").sign("1"), id="signed for something else"),
-    pytest.param(lambda: sign_render_time(time.time() - 2 * 24 * 60 * 60), id="two days old"),
-    pytest.param(lambda: "", id="empty"),
-    pytest.param(lambda: "a:b:c", id="garbage"),
+    pytest.param(lambda pk: sign_render_time(pk, at=time.time() - 60)[:-2] + "xx", id="signature altered"),
+    pytest.param(lambda pk: "1:" + sign_render_time(pk, at=time.time() - 60).split(":")[1], id="time altered"),
+    pytest.param(lambda pk: str(int(time.time() - 60)), id="unsigned"),
+    pytest.param(lambda pk: signing.Signer(salt="another.salt").sign("1"), id="signed for something else"),
+    pytest.param(lambda pk: sign_render_time(pk, at=time.time() - 5 * 60 * 60), id="five hours old"),
+    pytest.param(lambda pk: sign_render_time(pk + 1, at=time.time() - 60), id="for another article"),
+    pytest.param(lambda pk: "", id="empty"),
+    pytest.param(lambda pk: "a:b:c", id="garbage"),
 ])
-def test_a_tampered_or_stale_render_time_is_refused(send_reply, rendered_at):
-    response = send_reply(rendered_at=rendered_at())
+def test_a_tampered_or_stale_render_time_is_refused(article, send_reply, rendered_at):
+    response = send_reply(rendered_at=rendered_at(article.pk))
     assertContains(response, EXPIRED, status_code=400)
     assert Comment.objects.count() == 0
 

@@ -127,7 +127,7 @@ class TestBans:
         run_action(client, "ban_commenters", comment, apply="yes", kind="domain", duration="")
         run_action(client, "ban_commenters", comment, apply="yes", kind="address", duration="")
         assert set(Ban.objects.values_list("kind", "value", "expires_at")) == {
-            ("domain", "spam.example", None), ("address", "2001:db8::7", None)}
+            ("domain", "spam.example", None), ("address", "2001:db8::/64", None)}  # an IPv6 ban covers the /64
         comment.refresh_from_db()
         assert comment.status == Comment.Status.APPROVED  # "mark as spam" was not ticked
 
@@ -187,7 +187,10 @@ class TestBans:
     @pytest.mark.parametrize("kind, value, stored", [
         ("email", " Troll@Example.ORG ", "troll@example.org"),
         ("domain", "@Example.ORG", "example.org"),
-        ("address", "2001:DB8:0::7", "2001:db8::7"),
+        ("address", "2001:DB8:0::7", "2001:db8::/64"),
+        ("address", "192.0.2.7", "192.0.2.7"),
+        ("address", "198.51.100.77/24", "198.51.100.0/24"),
+        ("address", "2001:DB8::/32", "2001:db8::/32"),
     ])
     def test_a_ban_added_by_hand_is_stored_in_a_comparable_form(self, client, moderator, kind, value, stored):
         client.force_login(moderator)
@@ -198,7 +201,10 @@ class TestBans:
     @pytest.mark.parametrize("kind, value, message", [
         ("email", "not an email", "Enter an email address such as name@example.org."),
         ("domain", "localhost", "Enter a domain such as example.org."),
-        ("address", "300.1.1.1", "Enter an IP address such as 192.0.2.7 or 2001:db8::1."),
+        ("address", "300.1.1.1", "Enter an IP address such as 192.0.2.7 or 2001:db8::1, or a network such as "
+                                 "198.51.100.0/24."),
+        ("address", "192.0.2.0/33", "Enter an IP address such as 192.0.2.7 or 2001:db8::1, or a network such as "
+                                    "198.51.100.0/24."),
     ])
     def test_a_ban_of_a_malformed_value_is_refused_keeping_what_was_typed(self, client, moderator, kind, value,
                                                                           message):

@@ -268,10 +268,28 @@ class TestTrust:
         send_reply(body="My second comment.")
         assert posted("My second comment.").status == Status.PENDING
 
-    def test_a_commenter_with_a_comment_marked_spam_is_not_trusted(self, returning, make_comment, send_reply):
-        make_comment("Old spam.", email="RITA@example.org", status=Status.SPAM)
-        send_reply(body="My second comment.")
-        assert posted("My second comment.").status == Status.PENDING
+    def test_spam_posted_under_the_email_from_elsewhere_does_not_take_the_trust_away(self, returning, make_comment,
+                                                                                    send_reply):
+        make_comment("Spam from a stranger.", email="RITA@example.org", status=Status.SPAM)
+        send_reply(by=Client(), body="More spam from a stranger.", email="rita@example.org")
+        decide(Comment.objects.filter(body="More spam from a stranger."), status=Status.SPAM, by=None)
+
+        send_reply(body="My second comment.", remember="on")
+
+        assert posted("My second comment.").reason_kind == Kind.TRUSTED
+
+    @pytest.mark.parametrize("status", [Status.SPAM, Status.REJECTED])
+    def test_a_comment_of_the_browsers_own_refused_by_a_moderator_loses_the_trust(self, settings, returning,
+                                                                                   moderator, send_reply, status):
+        settings.COMMENTS_RATE_LIMIT = 100
+        send_reply(body="Something nasty.", remember="on")
+        decide(Comment.objects.filter(body="Something nasty."), status=status, by=moderator)
+        for n in range(25):  # more comments, which must not push the refused one out of the proof
+            send_reply(body=f"Later comment {n}.", remember="on")
+
+        send_reply(body="Trying again.", remember="on")
+
+        assert posted("Trying again.").status == Status.PENDING
 
     def test_an_approval_by_a_rule_does_not_earn_trust(self, settings, client, send_reply):
         settings.COMMENTS_HOLD_ALL = False

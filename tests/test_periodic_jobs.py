@@ -23,7 +23,7 @@ def test_each_job_is_queued_once_per_period_however_many_workers_look(db, monkey
     monkeypatch.setattr(schedule, "JOBS", [replace(job, task=Recorder(job.name)) for job in schedule.JOBS])
     now = timezone.now()
 
-    daily = ["clear-sessions", "prune-task-results"]
+    daily = ["purge-personal-data", "prune-task-results"]
     assert schedule.queue_due_jobs(now) == ["moderator-digest", *daily]
     assert schedule.queue_due_jobs(now) == []  # a second worker, at the same moment
     assert schedule.queue_due_jobs(now + timedelta(minutes=1)) == ["moderator-digest"]
@@ -59,7 +59,7 @@ def test_clearing_sessions_removes_only_expired_ones(db):
         store["comments_pending"] = [1]
         store.set_expiry(expiry * 3600)
         store.save()
-    schedule.tasks.clear_sessions.call()
+    schedule.tasks.purge_personal_data.call()
     assert Session.objects.count() == 1
     assert Session.objects.get().expire_date > timezone.now()
 

@@ -5,12 +5,13 @@ from django.utils.translation import ngettext
 
 from comments.admin.filters import BanStateFilter
 from comments.admin.privacy import has_private_data_permission
+from comments.admin.search import PostedSearchMixin
 from comments.models import Ban
 from newsroom.admin import ValidatedActionsMixin
 
 
 @admin.register(Ban)
-class BanAdmin(ValidatedActionsMixin, admin.ModelAdmin):
+class BanAdmin(PostedSearchMixin, ValidatedActionsMixin, admin.ModelAdmin):
     """Bans hold emails and client addresses, so only staff who may see them may see the bans."""
 
     list_display = ["value", "kind", "reason", "expires_at", "state", "created_by", "created_at"]

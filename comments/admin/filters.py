@@ -1,11 +1,29 @@
 """Filters of the moderation queue and the ban list."""
 
 from django.contrib import admin
+from django.core import signing
 from django.db.models import Count, Exists, OuterRef
 from django.utils.text import Truncator
 
 from articles.models import Article
+from comments.admin.privacy import has_private_data_permission
 from comments.models import Ban, Comment, Report
+
+COMMENTER_SALT = "comments.admin.commenter"
+
+
+def commenter_token(comment):
+    """An opaque, signed stand-in for a comment's commenter in an admin address, so no email is in the URL."""
+    return signing.dumps(comment.pk, salt=COMMENTER_SALT)
+
+
+def commenter_email(token):
+    """The email of the commenter a token stands for, or None if the token was altered or the comment is gone."""
+    try:
+        pk = signing.loads(token or "", salt=COMMENTER_SALT)
+    except signing.BadSignature:
+        return None
+    return Comment.objects.filter(pk=pk).values_list("email", flat=True).first() if isinstance(pk, int) else None
 
 
 class QueueStatusFilter(admin.SimpleListFilter):
@@ -55,6 +73,30 @@ class WaitingArticleFilter(admin.SimpleListFilter):
         if value is None:
             return queryset
         return queryset.filter(article=value) if value.isdigit() else queryset.none()
+
+
+class CommenterFilter(admin.SimpleListFilter):
+    """All the comments of one commenter (the same email, whatever the case), named by a signed token."""
+
+    title = "commenter"
+    parameter_name = "commenter"
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def has_output(self):
+        return self.value() is not None  # shown, with a way out, only while it filters
+
+    def choices(self, changelist):
+        yield {"selected": False, "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+               "display": "All commenters"}
+        yield {"selected": True, "query_string": changelist.get_query_string(), "display": "This commenter"}
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        email = commenter_email(self.value()) if has_private_data_permission(request) else None
+        return queryset.from_email(email) if email else queryset.none()
 
 
 class ReasonFilter(admin.SimpleListFilter):

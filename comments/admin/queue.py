@@ -4,24 +4,34 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
+from django.urls import path
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from comments import decisions
 from comments.admin.actions import ModerationActionsMixin
-from comments.admin.filters import QueueStatusFilter, ReasonFilter, ReportedFilter, WaitingArticleFilter
+from comments.admin.filters import (
+    CommenterFilter,
+    QueueStatusFilter,
+    ReasonFilter,
+    ReportedFilter,
+    WaitingArticleFilter,
+)
 from comments.admin.forms import CommentAdminForm, ModerationActionForm
 from comments.admin.notes import CommenterRecordMixin
 from comments.admin.privacy import has_private_data_permission
+from comments.admin.requests import PersonalDataRequestsMixin
 from comments.models import BulkDecision, Comment, Report
 from newsroom.admin import CappedCountPaginator, ValidatedActionsMixin
 
 
 @admin.register(Comment)
-class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, ValidatedActionsMixin, admin.ModelAdmin):
+class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, PersonalDataRequestsMixin, ValidatedActionsMixin,
+                   admin.ModelAdmin):
     list_display = ["excerpt", "on_article", "name", "status", "why", "reports", "is_pick", "created_at", "waited"]
     list_display_links = ["excerpt"]
-    list_filter = [QueueStatusFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason", WaitingArticleFilter]
+    list_filter = [QueueStatusFilter, CommenterFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason",
+                   WaitingArticleFilter]
     list_select_related = ["article"]
     search_fields = ["body", "name", "article__headline"]
     ordering = ["created_at", "pk"]  # oldest waiting first
@@ -49,9 +59,15 @@ class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, ValidatedAction
             queryset = queryset.with_commenter_history()
         return queryset
 
+    def get_urls(self):
+        search = path("search/", self.admin_site.admin_view(self.search_view), name="comments_comment_search")
+        return [search, *super().get_urls()]
+
     def changelist_view(self, request, extra_context=None):
         for job in BulkDecision.objects.filter(finished_at=None)[:3]:
             self.message_user(request, f"{job}: under way in the background.", messages.INFO)
+        extra_context = {"has_private_data_permission": self.has_private_data_permission(request),
+                         **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
     def get_list_display(self, request):

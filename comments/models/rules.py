@@ -1,7 +1,5 @@
 """What decides a new comment's fate: watchlist and blocklist words, strict tags, bans."""
 
-import ipaddress
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -12,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Tag
 from articles.sanitize import strip_control_characters
+from comments.networks import ban_value, enclosing_values
 
 
 class WordRule(models.Model):
@@ -82,15 +81,14 @@ class BanQuerySet(models.QuerySet):
         return self.annotate(is_in_force=ExpressionWrapper(ban_in_force(), output_field=BooleanField()))
 
     def matching(self, email, client_ip=None):
-        """Bans of this email, of its domain or a parent domain, or of this client address."""
+        """Bans of this email, of its domain or a parent domain, or of a network holding this client address."""
         email = (email or "").strip().lower()
         labels = email.rpartition("@")[2].split(".")
         domains = [".".join(labels[n:]) for n in range(len(labels)) if labels[n]]
         condition = Q(kind=Ban.Kind.EMAIL, value=email) | Q(kind=Ban.Kind.DOMAIN, value__in=domains)
-        try:
-            condition |= Q(kind=Ban.Kind.ADDRESS, value=Ban.normalise(Ban.Kind.ADDRESS, client_ip))
-        except ValueError:
-            pass  # no usable client address to match
+        networks = enclosing_values(client_ip or "")
+        if networks:
+            condition |= Q(kind=Ban.Kind.ADDRESS, value__in=networks)
         return self.filter(condition)
 
     def lift(self, by):
@@ -109,7 +107,8 @@ class Ban(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
     value = models.CharField(
         max_length=254,
-        help_text="An email address, a domain such as example.org (its subdomains too), or an IP address.",
+        help_text="An email address, a domain such as example.org (its subdomains too), or a client address or "
+                  "network such as 192.0.2.7 or 198.51.100.0/24; an IPv6 ban covers at least the address's /64.",
     )
     reason = models.CharField(max_length=200, blank=True, help_text="Recorded with each comment the ban stops.")
     expires_at = models.DateTimeField("expires", null=True, blank=True, help_text="Empty: the ban never ends.")
@@ -143,9 +142,10 @@ class Ban(models.Model):
         value = (value or "").strip().lower()
         if kind == Ban.Kind.ADDRESS:
             try:
-                return ipaddress.ip_address(value).compressed
+                return ban_value(value)
             except ValueError:
-                raise ValueError("Enter an IP address such as 192.0.2.7 or 2001:db8::1.") from None
+                raise ValueError("Enter an IP address such as 192.0.2.7 or 2001:db8::1, or a network such as "
+                                 "198.51.100.0/24.") from None
         if kind == Ban.Kind.DOMAIN:
             value = value.lstrip("@")
             labels = value.split(".")

@@ -63,6 +63,7 @@ def comment_count_label(counts, article):
 
 
 @register.simple_tag
-def reply_render_time():
-    """A fresh signed render time, so a form shown again with errors restarts the minimum fill time."""
-    return sign_render_time()
+def reply_render_time(article, parent_id=None):
+    """A fresh signed render time for a reply to the article (or to a comment on it), so a form shown again with
+    errors restarts the minimum fill time."""
+    return sign_render_time(article.pk, parent_id)

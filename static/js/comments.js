@@ -5,7 +5,8 @@
   var respond = document.getElementById("respond");
   var parentInput = document.getElementById("id_parent");
   var title = document.getElementById("reply-title");
-  if (!respond || !parentInput || !title) {
+  var renderedAt = respond && respond.querySelector("input[name=rendered_at]");
+  if (!respond || !parentInput || !title || !renderedAt) {
     return;
   }
   var home = document.createComment("reply form");
@@ -21,6 +22,7 @@
     var comment = document.getElementById("comment-" + link.dataset.replyTo);
     comment.querySelector("article").after(respond);
     parentInput.value = link.dataset.replyTo;
+    renderedAt.value = link.dataset.renderedAt;  // the form's signed time is bound to the comment it answers
     title.textContent = "Reply to " + link.dataset.replyName;
     title.after(cancel);
     document.getElementById("id_body").focus();
@@ -30,6 +32,7 @@
     event.preventDefault();
     home.after(respond);
     parentInput.value = "";
+    renderedAt.value = respond.dataset.renderedAt;
     title.textContent = originalTitle;
     cancel.remove();
   });

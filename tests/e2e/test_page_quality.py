@@ -29,6 +29,7 @@ def reader_urls(db):
         "tag": Tag.objects.filter(articles__isnull=False).first().get_absolute_url(),
         "author": Author.objects.first().get_absolute_url(),
         "search": "/search/?q=council",
+        "privacy": "/privacy/",
     }
 
 
