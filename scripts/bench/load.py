@@ -19,7 +19,7 @@ def wrk_version():
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk).")
     result = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
-    return (result.stdout or result.stderr).splitlines()[0].strip()
+    return " ".join((result.stdout or result.stderr).split()[:2])  # "wrk debian/4.1.0-3+b2"
 
 
 def run_wrk(url, *, seconds, threads, connections, script, workdir):
@@ -44,7 +44,7 @@ def figures(summary):
         "p99_ms": summary["p99_us"] / 1000,
         "errors": sum(summary["errors"].values()),
         "error_kinds": summary["errors"],
-    }
+    } | ({"redirects": summary["redirects"]} if summary.get("redirects", -1) >= 0 else {})
 
 
 class FormReader(HTMLParser):
