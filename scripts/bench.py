@@ -20,10 +20,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJECT / "scripts"), str(PROJECT)]  # the bench package (scripts/bench/) and the site
 
 import environ  # noqa: E402
-
-from bench import database, load  # noqa: E402
+from bench import database, load, report  # noqa: E402
 from bench.server import Server  # noqa: E402
-from bench.report import NO_TARGET, PRODUCTION_ALLOWANCE, Target  # noqa: E402
 
 env = environ.Env()
 SIZE = env.str("BENCH_SIZE", default="default")
@@ -54,13 +52,14 @@ def main():
     started = time.monotonic()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the servers
     wrk = load.wrk_version()
+    machine = report.machine()  # before the run's own load counts in the load average
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     database_url, servers = None, []
     try:
         database_url = database.throwaway_url(workdir, env.str("DATABASE_URL", default=""))
         os.environ.update(production_environment(workdir, database_url))
         run = prepare(workdir)
-        run |= {"wrk": f"{wrk}, -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s", "workers": WORKERS}
+        run |= {"machine": machine, "wrk": f"{wrk}, -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s", "workers": WORKERS}
         for name, seconds in (("cache-on", 60), ("cache-off", 0)):
             servers.append(Server(name, WORKERS, workdir, PAGE_CACHE_SECONDS=seconds))
         results = measure(*servers, run["paths"], workdir)
@@ -81,13 +80,13 @@ def prepare(workdir):
     import django
 
     django.setup()
+    from bench import data, inprocess
     from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection, connections
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from bench import data, inprocess
     from comments.models import Comment
 
     cache.clear()  # pages or limits left in CACHE_URL by an earlier run would skew this one
@@ -101,7 +100,7 @@ def prepare(workdir):
           f"({counts['pending']:,} pending).", flush=True)
     call_command("collectstatic", "--no-input", verbosity=0)
     setup_test_environment()
-    plans = inprocess.comment_query_plans(breaking.get_absolute_url())
+    article = inprocess.article_queries(breaking.get_absolute_url())
     admin = inprocess.admin_pages(["/admin/comments/comment/?status=pending", "/admin/articles/article/"])
     teardown_test_environment()
     paths = {"breaking": breaking.get_absolute_url(), "crowded": crowded.get_absolute_url(),
@@ -110,8 +109,8 @@ def prepare(workdir):
     run = {
         "database": connection.vendor, "size": SIZE, "counts": counts, "build_seconds": round(build_seconds, 1),
         "cache": settings.CACHES["default"]["BACKEND"], "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
-        "allowance": PRODUCTION_ALLOWANCE if connection.vendor == "postgresql" else 1.0,
-        "paths": paths, "comment_query_plans": plans, "admin": admin,
+        "allowance": report.PRODUCTION_ALLOWANCE if connection.vendor == "postgresql" else 1.0,
+        "paths": paths, "article_queries": article, "admin": admin,
     }
     connections.close_all()  # gunicorn's workers have the database to themselves from here
     return run
@@ -120,23 +119,25 @@ def prepare(workdir):
 def measure(cached, uncached, paths, workdir):
     """Every target, one after the other, the trivial view first and posting (which adds rows) last."""
     pages = [
-        ("trivial view (framework floor)", cached, "/bench-trivial/", NO_TARGET),
-        ("article, 50 comments, page cache", cached, paths["breaking"], Target(0.70, max_p99_ms=20)),
-        ("article, 50 comments, cache off", uncached, paths["breaking"], Target(0.15)),
-        ("article, 1,000 comments, page cache", cached, paths["crowded"], NO_TARGET),
-        ("article, 1,000 comments, cache off", uncached, paths["crowded"], Target(0.10)),
+        ("trivial view (framework floor)", cached, "/bench-trivial/", report.NO_TARGET),
+        ("article, 50 comments, page cache", cached, paths["breaking"], report.Target(0.70, max_p99_ms=20)),
+        ("article, 50 comments, cache off", uncached, paths["breaking"], report.Target(0.15)),
+        ("article, 1,000 comments, page cache", cached, paths["crowded"], report.NO_TARGET),
+        ("article, 1,000 comments, cache off", uncached, paths["crowded"], report.Target(0.10)),
     ]
     for name, path in (("home", "/"), ("tag", paths["tag"]), ("search", SEARCH_PATH), ("RSS feed", "/feed/")):
-        pages += [(f"{name}, page cache", cached, path, NO_TARGET), (f"{name}, cache off", uncached, path, NO_TARGET)]
+        pages += [(f"{name}, {label}", server, path, report.NO_TARGET)
+                  for label, server in (("page cache", cached), ("cache off", uncached))]
     results = []
     for name, server, path, target in pages:
         if WARMUP_SECONDS:
             run_wrk(server.url + path, "", workdir, seconds=WARMUP_SECONDS)
         results.append(result(name, server, path, target, run_wrk(server.url + path, "", workdir)))
         print(f"  {name}: {results[-1]['rps']:.0f} req/s", flush=True)
-    script, trial_status = load.posting_script(uncached.port, paths["breaking"], paths["post"])
-    posted = run_wrk(uncached.url + paths["post"], script, workdir)
-    results.append(result("comment posting (POST, 3xx = success)", uncached, paths["post"], NO_TARGET, posted)
+    # As a first-time reader would: the form from the page as served to everyone, then the post.
+    script, trial_status = load.posting_script(cached.port, paths["breaking"], paths["post"])
+    posted = run_wrk(cached.url + paths["post"], script, workdir)
+    results.append(result("comment posting (POST, 3xx = success)", cached, paths["post"], report.NO_TARGET, posted)
                    | {"trial_status": trial_status})
     return results
 
@@ -152,20 +153,27 @@ def result(name, server, path, target, figures):
 
 def finish(run, results, started):
     """Prints the table, the query plans and the admin measures, and saves the run as JSON."""
-    from bench import inprocess, report
+    from bench import inprocess
 
-    machine = report.machine()
+    machine = run["machine"]
     print(f"\nNewsroom benchmark, {time.strftime('%Y-%m-%d')}: {machine['nproc']} × {machine['cpu_model']}, "
           f"{run['database']} + {run['cache'].rsplit('.', 1)[-1]}, size {run['size']}, gunicorn {run['workers']} "
           f"workers, {run['wrk']}\n")
     print(report.table(results, run["allowance"]))
+    if machine["load_average"] > 0.5 * machine["nproc"]:
+        print(f"\nThe machine was busy with other work (load average {machine['load_average']:.1f} on "
+              f"{machine['nproc']} cores in the minute before): these figures understate the site.")
     if run["allowance"] != 1.0:
         print(f"\nPostgreSQL + Redis: each target is allowed {run['allowance']}x (shares divided, p99 multiplied).")
     posting = results[-1]
     print(f"\nComment posting: {posting.get('redirects', 0):,} of {posting['requests']:,} posts accepted (redirected); "
           f"a trial post before the load answered {posting['trial_status']}.")
-    print("\nQuery plans of the article page's comment queries (50-comment article):")
-    for plan in run["comment_query_plans"]:
+    article = run["article_queries"]
+    print(f"\nThe 50-comment article in process: {article['queries']} queries; the slowest:")
+    for query in article["slowest"]:
+        print(f"  {query['ms']:7.1f} ms  {inprocess.shorten(query['sql'])}")
+    print("\nQuery plans of its comment queries:")
+    for plan in article["comment_plans"]:
         print(f"\n  {inprocess.shorten(plan['sql'])}\n    " + plan["plan"].replace("\n", "\n    "))
     print("\nAdmin, in process as a superuser (median of 3):")
     inprocess.print_admin(run["admin"])

@@ -7,6 +7,7 @@ from django.utils import timezone
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))  # the bench package
 
 from bench import data, inprocess, load, report  # noqa: E402
+
 from comments.models import Comment  # noqa: E402
 
 BODIES = ["I was at the meeting <b>too</b>.", "Visit https://example.org", "Plain words."]

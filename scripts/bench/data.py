@@ -172,8 +172,8 @@ def add_archive(size, maker, rng):
                                   for article in articles for tag_id in rng.sample(tag_ids, 3)))
     held_total = max(0, size.pending - Comment.objects.pending().count())
     approved_total = max(0, size.comments - Comment.objects.count() - held_total)
-    counts = zip(spread(approved_total, len(articles)), spread(held_total, len(articles)))
-    insert(Comment, (comment for article, (approved, held) in zip(articles, counts)
+    counts = zip(spread(approved_total, len(articles)), spread(held_total, len(articles)), strict=True)
+    insert(Comment, (comment for article, (approved, held) in zip(articles, counts, strict=True)
                      for comment in maker.discussion(article.pk, article.published_at, approved=approved, held=held)))
 
 

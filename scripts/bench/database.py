@@ -7,7 +7,7 @@ import psycopg
 
 
 def throwaway_url(workdir, server_url=None):
-    """A database URL for this run only: SQLite in `workdir`, or a new database beside the one `server_url` names."""
+    """A database URL for this run only: SQLite in `workdir`, or a new database on the server of `server_url`."""
     if not server_url:
         return f"sqlite:///{workdir}/bench.sqlite3"
     parts = urlsplit(server_url)
@@ -21,12 +21,12 @@ def drop(url):
     """Drops a database made by throwaway_url(); an SQLite file goes with the run's folder."""
     if url.startswith("postgres"):
         parts = urlsplit(url)
-        with connect(urlunsplit(parts._replace(path="/postgres"))) as admin:
+        with connect(url) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
 
 
 def connect(url):
-    """An autocommit connection, as CREATE and DROP DATABASE need, to the database `url` names."""
+    """An autocommit connection, as CREATE and DROP DATABASE need, to the maintenance database of `url`'s server."""
     parts = urlsplit(url)
     return psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=unquote(parts.username or ""),
-                           password=unquote(parts.password or ""), dbname=parts.path.lstrip("/") or "postgres", autocommit=True)
+                           password=unquote(parts.password or ""), dbname="postgres", autocommit=True)

@@ -13,20 +13,23 @@ ROUNDS = 3
 COUNT = re.compile(r"\bCOUNT\(\*\)", re.IGNORECASE)
 
 
-def comment_query_plans(path):
-    """The plan (EXPLAIN, or SQLite's EXPLAIN QUERY PLAN) of each SELECT on comments_comment that an anonymous reader's request for `path` runs."""
+def article_queries(path, slowest=3):
+    """The queries an anonymous reader's request for `path` runs: their number, the slowest, and the plan of each
+    SELECT on comments_comment (EXPLAIN on PostgreSQL, EXPLAIN QUERY PLAN on SQLite)."""
     with CaptureQueriesContext(connection) as captured:
         response = Client().get(path)
     assert response.status_code == 200, (path, response.status_code)
+    queries = captured.captured_queries
     explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
     plans = []
     with connection.cursor() as cursor:
-        for query in captured.captured_queries:
-            sql = query["sql"]
+        for sql in (query["sql"] for query in queries):
             if sql.lstrip().upper().startswith("SELECT") and "comments_comment" in sql:
                 cursor.execute(f"{explain} {sql}")
                 plans.append({"sql": sql, "plan": "\n".join(str(row[-1]) for row in cursor.fetchall())})
-    return plans
+    by_time = sorted(queries, key=lambda query: float(query["time"]), reverse=True)[:slowest]
+    return {"queries": len(queries), "slowest": [{"ms": float(query["time"]) * 1000, "sql": query["sql"]}
+                                                 for query in by_time], "comment_plans": plans}
 
 
 def admin_pages(paths):

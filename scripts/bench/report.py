@@ -52,12 +52,13 @@ def table(results, allowance=1.0):
 
 
 def machine():
-    """What the figures were measured on."""
+    """What the figures are measured on, with the load average of the minute before (other work skews them)."""
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor())
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
     return {"nproc": os.cpu_count(), "cpu_model": model, "memory_gib": round(memory_kb / 2**20, 1),
-            "python": platform.python_version(), "django": django.get_version(), "kernel": platform.release()}
+            "python": platform.python_version(), "django": django.get_version(), "kernel": platform.release(),
+            "load_average": os.getloadavg()[0]}
 
 
 def git_commit():
@@ -75,6 +76,6 @@ def save(run, results):
                "target": result["target"].describe(run["allowance"]),
                "met": result["target"].is_met(result, trivial_rps, run["allowance"])} for result in results]
     path = RESULTS / f"{now:%Y%m%d-%H%M%S}-{run['database']}-{run['size']}.json"
-    document = {"date": now.isoformat(timespec="seconds"), "commit": git_commit(), "machine": machine()} | run
+    document = {"date": now.isoformat(timespec="seconds"), "commit": git_commit()} | run
     path.write_text(json.dumps(document | {"results": rows}, indent=2, default=str) + "\n")
     return path

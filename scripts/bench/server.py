@@ -38,7 +38,11 @@ class Server:
             # A session of its own, so that stopping it reaches the workers too and nothing else.
             self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
-        self.wait_until_ready()
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
 
     def wait_until_ready(self):
         deadline = time.monotonic() + START_TIMEOUT
