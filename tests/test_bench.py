@@ -54,3 +54,8 @@ def test_a_target_needs_its_share_its_p99_and_no_errors():
 def test_a_count_without_where_is_a_full_count():
     assert not inprocess.is_limited('SELECT COUNT(*) AS "__count" FROM "comments_comment"')
     assert inprocess.is_limited('SELECT COUNT(*) FROM "comments_comment" WHERE "status" = \'pending\'')
+
+
+def test_shortened_sql_keeps_the_tables_and_conditions_without_the_columns():
+    sql = 'SELECT "a"."id", "a"."headline" FROM "articles_article" "a" WHERE "a"."status" = \'published\''
+    assert inprocess.shorten(sql) == 'SELECT … FROM "articles_article" "a" WHERE "a"."status" = \'published\''

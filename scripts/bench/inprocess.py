@@ -72,6 +72,7 @@ def print_admin(measures):
             print(f"  {marker}{shorten(sql)}")
 
 
-def shorten(sql, length=220):
-    sql = " ".join(sql.split())
+def shorten(sql, length=240):
+    """One line of SQL without its column list, so that what it reads and how it filters shows."""
+    sql = re.sub(r"^SELECT .*? FROM ", "SELECT … FROM ", " ".join(sql.split()))
     return sql if len(sql) <= length else sql[:length] + " …"

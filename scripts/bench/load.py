@@ -26,7 +26,7 @@ def run_wrk(url, *, seconds, threads, connections, script, workdir):
     """wrk's figures for `url`: requests per second, p50 and p99 in ms, and errors by kind."""
     lua = Path(workdir) / "wrk.lua"
     lua.write_text(script + "\n" + REPORT_LUA)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", str(lua), url]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(lua), url]
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
     line = next((line for line in output.splitlines() if line.startswith("BENCH-JSON ")), None)
     if line is None:
