@@ -73,6 +73,6 @@ def print_admin(measures):
 
 
 def shorten(sql, length=240):
-    """One line of SQL without its column list, so that what it reads and how it filters shows."""
-    sql = re.sub(r"^SELECT .*? FROM ", "SELECT … FROM ", " ".join(sql.split()))
+    """One line of SQL without a long column list, so that what it reads and how it filters shows."""
+    sql = re.sub(r"^SELECT .{80,}? FROM ", "SELECT … FROM ", " ".join(sql.split()))
     return sql if len(sql) <= length else sql[:length] + " …"
