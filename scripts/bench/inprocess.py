@@ -74,5 +74,5 @@ def print_admin(measures):
 
 def shorten(sql, length=240):
     """One line of SQL without a long column list, so that what it reads and how it filters shows."""
-    sql = re.sub(r"^SELECT .{80,}? FROM ", "SELECT … FROM ", " ".join(sql.split()))
+    sql = re.sub(r"^SELECT .{40,}? FROM ", "SELECT … FROM ", " ".join(sql.split()))
     return sql if len(sql) <= length else sql[:length] + " …"
