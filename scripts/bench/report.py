@@ -46,7 +46,8 @@ def table(results, allowance=1.0):
     for result in results:
         target = result["target"]
         verdict = "PASS" if target.is_met(result, trivial_rps, allowance) else "MISS"
-        lines.append(f"{result['name']:<44}{result['rps']:>9.1f}{result['p50_ms']:>9.1f}{result['p99_ms']:>9.1f}"
+        p50, p99 = (f"{result['p50_ms']:.1f}", f"{result['p99_ms']:.1f}") if result["requests"] else ("-", "-")
+        lines.append(f"{result['name']:<44}{result['rps']:>9.1f}{p50:>9}{p99:>9}"
                      f"{result['errors']:>8}{result['rps'] / trivial_rps:>11.1%}   "
                      f"{target.describe(allowance):<34}{verdict}")
     return "\n".join(lines)
