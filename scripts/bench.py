@@ -68,10 +68,7 @@ def main():
         for server in servers:
             server.stop()
         if database_url:
-            from django.db import connections
-
-            connections.close_all()
-            database.drop(database_url)
+            database.drop(database_url)  # forcing out this process's own connections too
         rmtree(workdir, ignore_errors=True)
 
 
