@@ -25,9 +25,9 @@ def test_bulk_created_comments_hold_what_comment_save_derives(article):
     maker = data.CommentMaker(first_pk=1000, bodies=BODIES)
     data.insert(Comment, maker.discussion(article.pk, article.published_at, approved=12, held=4))
     for comment in Comment.objects.select_related("parent"):
-        derived = (comment.body_html, comment.depth, comment.thread_id)
+        derived = (comment.body_html, comment.body_digest, comment.depth, comment.thread_id)
         comment.save()
-        assert (comment.body_html, comment.depth, comment.thread_id) == derived
+        assert (comment.body_html, comment.body_digest, comment.depth, comment.thread_id) == derived
 
 
 def test_spread_splits_a_total_into_near_equal_whole_parts():

@@ -9,13 +9,16 @@ from itertools import islice
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from articles import sanitize
+from articles import pagecache, sanitize, search_index
 from articles.management.commands.load_demo import DEMO_CONTENT
 from articles.models import Article, Author, Tag
 from articles.text import readable_text
 from comments.models import Comment
+from comments.models.comment import digest
+from comments.sanitize import clean_reply_body
 
 BATCH_SIZE = 5000
 BREAKING_SLUG = "live-breaking-story"
@@ -59,18 +62,20 @@ class CommentMaker:
     def __init__(self, first_pk, bodies):
         self.next_pk = first_pk
         self.bodies = bodies
-        self.cleaned = {}  # bleach runs once per distinct text, not once per row
+        self.derived = {}  # bleach and the digest run once per distinct text, not once per row
 
     def make(self, article_id, *, at, parent=None, status=Comment.Status.APPROVED):
         pk, self.next_pk = self.next_pk, self.next_pk + 1
         body = self.bodies[pk % len(self.bodies)]
-        if body not in self.cleaned:
-            self.cleaned[body] = sanitize.clean_reply_body(body)
+        if body not in self.derived:
+            self.derived[body] = (clean_reply_body(body), digest(body))
+        body_html, body_digest = self.derived[body]
         held = status == Comment.Status.PENDING
         return Comment(
             pk=pk, article_id=article_id, parent=parent, name=f"Reader {pk % 997}",
-            email=f"reader{pk % 997}@example.org", body=body, body_html=self.cleaned[body], status=status,
+            email=f"reader{pk % 997}@example.org", body=body, status=status,
             # As Comment.save() derives them.
+            body_html=body_html, body_digest=body_digest,
             depth=parent.depth + 1 if parent else 0,
             thread_id=(parent.thread_id or parent.pk) if parent else None,
             created_at=at, moderated_at=None if held else at + timedelta(minutes=10),
@@ -141,6 +146,7 @@ def build(size):
         if size.articles:
             add_archive(size, maker, random.Random(10))
         reset_sequences()
+        pagecache.invalidate()  # bulk inserts skip the saves that start a new page generation
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # planner statistics, as a database that has run a while has them
     return breaking, crowded
@@ -168,6 +174,9 @@ def add_archive(size, maker, rng):
         ))
     for start in range(0, len(articles), BATCH_SIZE):
         Article.objects.bulk_create(articles[start:start + BATCH_SIZE])
+    if connection.vendor == "postgresql":  # Article.save() computes it; SQLite's FTS5 triggers need nothing
+        Article.objects.filter(search_document=None).update(
+            search_document=search_index.document(F("headline"), F("standfirst"), F("body_text")))
     insert(Article.tags.through, (Article.tags.through(article_id=article.pk, tag_id=tag_id)
                                   for article in articles for tag_id in rng.sample(tag_ids, 3)))
     held_total = max(0, size.pending - Comment.objects.pending().count())
