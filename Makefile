@@ -9,7 +9,8 @@ POSTGRES_URL ?= postgres://newsroom:newsroom@127.0.0.1:5432/newsroom
 REDIS_URL ?= redis://127.0.0.1:6379/1
 WEB_CONCURRENCY ?= 3
 
-.PHONY: run test test-sqlite test-postgres test-services install install-test demo serve serve-prod bench clean
+.PHONY: run test test-sqlite test-postgres test-services install install-test demo serve serve-prod bench bench-large \
+	bench-tools clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -70,5 +71,14 @@ serve-prod: install
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache test-artifacts tests/e2e/node_modules
 
-bench: install
+# Load benchmark (README "Tests and benchmarks"): gunicorn with production settings on a throwaway database,
+# driven by wrk. PostgreSQL and Redis when DATABASE_URL / CACHE_URL are given; BENCH_SECONDS, BENCH_WORKERS.
+bench: install bench-tools
 	$(PY) scripts/bench.py
+
+# The same on 20,000 articles and 500,000 comments.
+bench-large: install bench-tools
+	BENCH_SIZE=large $(PY) scripts/bench.py
+
+bench-tools:
+	bash scripts/install-wrk.sh

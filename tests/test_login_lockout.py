@@ -71,7 +71,7 @@ def test_the_lockout_is_logged_without_the_password(log_in, editor, caplog):
         fail_logins(log_in, "editor", 5)
         log_in("editor", PASSWORD)
     lockouts = [record.getMessage() for record in caplog.records if "Locking out" in record.getMessage()]
-    assert lockouts and 'username: "editor"' in lockouts[0] and "203.0.113.0/24" in lockouts[0]  # logs keep only the network
+    assert lockouts and 'username: "editor"' in lockouts[0] and "203.0.113.0/24" in lockouts[0]
     assert "wrong-" not in caplog.text and PASSWORD not in caplog.text
     assert "wrong-" not in "".join(AccessAttempt.objects.values_list("post_data", flat=True))
 
