@@ -49,7 +49,7 @@ def news_article(article):
             "url": absolute_url("/"),
             "logo": {"@type": "ImageObject", "url": absolute_url(static(LOGO_PATH))},
         },
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
         "wordCount": article.word_count,
         "image": [share_image(article)],
     }

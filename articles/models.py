@@ -6,6 +6,7 @@ from django.db import connection, models
 from django.db.models import Count, Q, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
@@ -112,7 +113,7 @@ class ArticleQuerySet(models.QuerySet):
     def recommended_for(self, article, limit=4):
         """Other recent articles, those sharing the most tags with `article` first, then the latest."""
         # Only the latest RECOMMENDATION_POOL articles are weighed, so the cost does not grow with the archive.
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        tag_ids = [tag.pk for tag in article.tag_list]
         recent = (self.published().exclude(pk=article.pk).order_by("-published_at", "-pk")
                   .values("pk")[:RECOMMENDATION_POOL])
         return (
@@ -208,6 +209,11 @@ class Article(ShownToReaders):
         """When readers last saw a change: the latest correction after publication, or else the publish time."""
         return self.revised_at if self.is_updated else self.published_at
 
+    @cached_property
+    def tag_list(self):
+        """The article's tags, fetched once however many parts of a page show them (or prefetched)."""
+        return list(self.tags.all())
+
     @property
     def word_count(self):
         return len(self.body_text.split())
@@ -231,8 +237,10 @@ class PageGeneration(models.Model):
     """
 
     number = models.PositiveBigIntegerField(default=0)
-    next_change_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the next scheduled article goes live, which starts a new generation."
+    # Seconds since the epoch, so that the page cache reads the row with one plain query on every database.
+    next_change_at = models.BigIntegerField(
+        null=True, blank=True,
+        help_text="When the next scheduled article goes live (Unix time), which starts a new generation.",
     )
 
     def __str__(self):

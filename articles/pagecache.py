@@ -7,10 +7,12 @@ are never served again, on any worker or machine, and expire from the cache on t
 
 import hashlib
 import logging
+import math
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Min
 from django.http import HttpResponse
 from django.utils import timezone
@@ -29,7 +31,8 @@ def invalidate():
     from articles.models import Article, PageGeneration  # models import this module
 
     upcoming = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-    next_change_at = upcoming.aggregate(at=Min("published_at"))["at"]
+    next_at = upcoming.aggregate(at=Min("published_at"))["at"]
+    next_change_at = math.ceil(next_at.timestamp()) if next_at else None
     updated = PageGeneration.objects.filter(pk=1).update(number=F("number") + 1, next_change_at=next_change_at)
     if not updated:
         PageGeneration.objects.get_or_create(pk=1, defaults={"number": 1, "next_change_at": next_change_at})
@@ -39,11 +42,14 @@ def current_generation():
     """The generation readers see now; a scheduled article whose time has come starts a new one."""
     from articles.models import PageGeneration
 
-    row = PageGeneration.objects.filter(pk=1).values_list("number", "next_change_at").first()
+    # Plain SQL: on a page served from the cache, building this query with the ORM costs more than running it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number, next_change_at FROM {PageGeneration._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
     if row is None:
         return 0
     number, next_change_at = row
-    if next_change_at is not None and next_change_at <= timezone.now():
+    if next_change_at is not None and next_change_at <= timezone.now().timestamp():
         invalidate()
         return number + 1
     return number
@@ -70,21 +76,25 @@ def public_page(view):
         key = _key(request)
         stored = _cache_get(key)
         if stored is not None:
-            content, content_type = stored
-            return _revalidated(request, HttpResponse(content, content_type=content_type), seconds)
+            content, content_type, etag = stored
+            response = HttpResponse(content, content_type=content_type)
+            response["ETag"] = etag  # computed once, when the page was stored
+            return _revalidated(request, response, seconds)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.cookies and not response.streaming:
-            _cache_set(key, (response.content, response["Content-Type"]), seconds)
+            set_response_etag(response)
+            _cache_set(key, (response.content, response["Content-Type"], response["ETag"]), seconds)
         return _revalidated(request, response, seconds)
     return cached_view
 
 
-def cached_fragment(name, *parts, render, timeout=FRAGMENT_SECONDS):
+def cached_fragment(name, *parts, render, generation=None, timeout=FRAGMENT_SECONDS):
     """A piece of a page that every reader sees alike, rendered once per generation and kept in the cache."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()  # parts may come from the query string
-    key = f"fragment:{name}:{current_generation()}:{digest}"
+    generation = current_generation() if generation is None else generation
+    key = f"fragment:{name}:{generation}:{digest}"
     html = _cache_get(key)
     if html is None:
         html = render()
@@ -109,10 +119,11 @@ def _revalidated(request, response, seconds):
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
     if seconds:
-        patch_cache_control(response, public=True, max_age=seconds)
+        response["Cache-Control"] = f"public, max-age={seconds}"
     else:
-        patch_cache_control(response, no_cache=True)  # kept, but checked with the ETag before each use
-    set_response_etag(response)
+        response["Cache-Control"] = "no-cache"  # kept, but checked with the ETag before each use
+    if not response.has_header("ETag"):
+        set_response_etag(response)
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 

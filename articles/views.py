@@ -3,10 +3,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles import search, sitemaps
+from articles import pagecache, search, sitemaps
 from articles.models import Article, Author, Tag
 from articles.pagecache import public_page
 
@@ -43,11 +44,14 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("author").prefetch_related("tags").defer("search_document")
+        return Article.objects.published().select_related("author").defer("search_document")
 
     def get_context_data(self, **kwargs):
-        recommended = Article.objects.recommended_for(self.object)
-        return super().get_context_data(recommended=recommended, **kwargs)
+        # The article's parts are kept per page generation; their queries run only when a part is rendered.
+        return super().get_context_data(
+            page_generation=pagecache.current_generation(),
+            recommended=SimpleLazyObject(lambda: list(Article.objects.recommended_for(self.object))), **kwargs,
+        )
 
 
 class TagArticleListView(ArticleListView):

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveBigIntegerField(default=0)),
-                ('next_change_at', models.DateTimeField(blank=True, help_text='When the next scheduled article goes live, which starts a new generation.', null=True)),
+                ('next_change_at', models.BigIntegerField(blank=True, help_text='When the next scheduled article goes live (Unix time), which starts a new generation.', null=True)),
             ],
         ),
     ]

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import metadata, search
+from articles import metadata, pagecache, search
 
 register = template.Library()
 
@@ -38,3 +38,28 @@ def news_article_json_ld(article):
     """The article's schema.org NewsArticle data in a script element that no text in it can break out of."""
     data = json.dumps(metadata.news_article(article), ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))
+
+
+@register.tag
+def shared(parser, token):
+    """{% shared "name" key %}…{% endshared %}: a part every reader sees alike, kept per page generation.
+
+    Kept only where the view put `page_generation` in the context (reader pages, not previews).
+    """
+    name, *parts = token.split_contents()[1:]
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(parser.compile_filter(name), [parser.compile_filter(part) for part in parts], nodelist)
+
+
+class SharedNode(template.Node):
+    def __init__(self, name, parts, nodelist):
+        self.name, self.parts, self.nodelist = name, parts, nodelist
+
+    def render(self, context):
+        generation = context.get("page_generation")
+        if generation is None:
+            return self.nodelist.render(context)
+        parts = [part.resolve(context) for part in self.parts]
+        return pagecache.cached_fragment(self.name.resolve(context), *parts, generation=generation,
+                                         render=lambda: self.nodelist.render(context))

@@ -23,7 +23,7 @@ def reply_section(context, article):
     if is_preview or reader.pending_ids or reader.remembered or reader.replying_to:
         return template.render(Context(section(article, reader, is_preview=is_preview)))
     return pagecache.cached_fragment(
-        "reply-section", article.pk, reader.page_number, reader.picks_only,
+        "reply-section", article.pk, reader.page_number, reader.picks_only, generation=context.get("page_generation"),
         render=lambda: template.render(Context(section(article, reader, is_preview=False))),
     )
 
