@@ -62,7 +62,7 @@ class CommentQuerySet(models.QuerySet):
         return with_email(self, email)
 
     def with_commenter_history(self):
-        """Each comment with how many comments from its email were approved, rejected and spam, and notes on them."""
+        """Each comment with how many comments from its email wait, were approved, rejected and spam, and notes."""
         def count(rows):
             rows = rows.annotate(address=Lower("email")).filter(address=Lower(OuterRef("email"))).order_by()
             return Coalesce(Subquery(rows.values("address").annotate(n=Count("pk")).values("n")[:1]), 0)
@@ -70,6 +70,7 @@ class CommentQuerySet(models.QuerySet):
         notes = ModeratorNote.objects.annotate(address=Lower("email"))
         notes = notes.filter(address=Lower(OuterRef("email"))).order_by().values("address")
         return self.annotate(
+            history_pending=count(Comment.objects.pending()),
             history_approved=count(Comment.objects.approved()),
             history_rejected=count(Comment.objects.filter(status=Comment.Status.REJECTED)),
             history_spam=count(Comment.objects.filter(status=Comment.Status.SPAM)),
@@ -182,6 +183,14 @@ class Comment(models.Model):
     def is_approved_by_moderator(self):
         """Approved by a moderator, not by a rule: only such a comment vouches for its email address."""
         return self.is_approved and self.moderated_at is not None
+
+    @property
+    def badge(self):
+        """“Author” on a staff reply by the article's own journalist, “Staff” on other staff replies, else empty."""
+        # Only staff replies carry an account: readers post without one.
+        if self.user_id is None:
+            return ""
+        return "Author" if self.user_id == self.article.author.user_id else "Staff"
 
     @property
     def initials(self):
