@@ -163,13 +163,16 @@ def staff_name(user):
 def staff_reply(parent, *, body, by):
     """Publish a staff member's reply to a comment at once, linked to their account: never held, never rate limited.
 
-    A comment still waiting is approved first, since a reply under a hidden comment would be hidden too.
+    A comment still waiting is approved first, since a reply under a hidden comment would be hidden too; one
+    rejected or marked as spam is not answered (ValueError).
     """
     with transaction.atomic():
-        if not parent.is_approved:
+        if parent.is_pending:
             outcome = decide(Comment.objects.filter(pk=parent.pk), status=Comment.Status.APPROVED, by=by)
             if outcome.refused:
-                raise ValueError("The comment answered is a reply to a comment that is not approved.")
+                raise ValueError("This reply answers a comment that is not approved: approve that one first.")
+        elif not parent.is_approved:
+            raise ValueError("Readers do not see this comment: approve it before replying.")
         parent = Comment.objects.select_related("article__author", "parent").get(pk=parent.pk)
         while parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:  # joins the thread, as readers' replies do
             parent = parent.parent

@@ -19,7 +19,8 @@ class CommenterRecordMixin:
     def history(self, obj):
         """The commenter's record, from the annotations of CommentQuerySet.with_commenter_history()."""
         notes = ngettext("%d note", "%d notes", obj.history_notes) % obj.history_notes
-        return (f"{obj.history_pending} pending · {obj.history_approved} approved · {obj.history_rejected} rejected · {obj.history_spam} spam"
+        return (f"{obj.history_pending} pending · {obj.history_approved} approved · "
+                f"{obj.history_rejected} rejected · {obj.history_spam} spam"
                 f" · {notes}")
 
     @admin.display(description="Commenter's history")

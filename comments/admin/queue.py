@@ -19,7 +19,8 @@ from newsroom.admin import ValidatedActionsMixin
 
 
 @admin.register(Comment)
-class CommentAdmin(WorkspaceMixin, ModerationActionsMixin, CommenterRecordMixin, ValidatedActionsMixin, admin.ModelAdmin):
+class CommentAdmin(WorkspaceMixin, ModerationActionsMixin, CommenterRecordMixin, ValidatedActionsMixin,
+                   admin.ModelAdmin):
     list_display = ["excerpt", "on_article", "name", "status", "why", "reports", "is_pick", "created_at", "waited"]
     list_display_links = ["excerpt"]
     list_filter = [QueueStatusFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason",

@@ -14,6 +14,7 @@
   const undoable = [];  // decisions still in their undo window, latest last
   let current = null;
   let toastTimer = null;
+  let queue = Promise.resolve();  // one request at a time, in the order the moderator decided
 
   function cards() {
     return Array.from(root.querySelectorAll("[data-card]:not(.is-decided)"));
@@ -59,7 +60,13 @@
     root.querySelector("[data-empty]").hidden = cards().length > 0;
   }
 
-  async function send(form, fields) {
+  function send(form, fields) {
+    const request = queue.then(() => post(form, fields));
+    queue = request.catch(() => null);
+    return request;
+  }
+
+  async function post(form, fields) {
     const data = new FormData(form);
     Object.entries(fields || {}).forEach(([name, value]) => data.set(name, value));
     const response = await fetch(form.action, {
@@ -71,7 +78,9 @@
     if (!(response.headers.get("Content-Type") || "").includes("application/json")) {
       throw new Error("The server did not answer (" + response.status + "). Reload the page and try again.");
     }
-    return response.json();
+    const answer = await response.json();
+    setPendingCount(answer.pending_count);
+    return answer;
   }
 
   function status(card, text, isError) {
@@ -80,36 +89,38 @@
     line.classList.toggle("is-error", Boolean(isError));
   }
 
+  // A decision shows at once and the next card comes up; a refusal or a failure brings the card back.
   async function decide(card, decision, extra) {
     if (!card || card.classList.contains("is-busy")) {
       return;
     }
     const form = card.querySelector("[data-decide]");
+    const undoing = decision === "undo";
     card.classList.add("is-busy");
     closeReasons(card);
+    if (!undoing) {
+      card.classList.add("is-decided");
+      if (current === card) {
+        focusCard(nextAfter(card));
+      }
+    }
     try {
       const answer = await send(form, Object.assign({ decision: decision }, extra));
-      setPendingCount(answer.pending_count);
+      status(card, answer.message, !answer.ok);
       if (!answer.ok) {
-        status(card, answer.message, true);
-        return;
-      }
-      status(card, answer.message);
-      if (decision === "undo") {
         card.classList.remove("is-decided");
+      } else if (undoing) {
+        card.classList.remove("is-decided", "is-gone");
         focusCard(card);
       } else {
         remember(card, answer);
-        card.classList.add("is-decided");
-        if (current === card) {
-          focusCard(nextAfter(card));
-        }
       }
-      showEmptyIfDone();
     } catch (error) {
+      card.classList.remove("is-decided");
       status(card, error.message, true);
     } finally {
       card.classList.remove("is-busy");
+      showEmptyIfDone();
     }
   }
 
@@ -177,21 +188,27 @@
 
   async function reply(form) {
     const card = form.closest("[data-card]");
+    const body = form.querySelector("textarea").value;
+    form.closest("details").open = false;
+    card.classList.add("is-decided");
+    focusCard(nextAfter(card));
     try {
       const answer = await send(form);
-      setPendingCount(answer.pending_count);
       status(card, answer.message, !answer.ok);
       if (answer.ok) {
         form.reset();
-        form.closest("details").open = false;
-        card.classList.add("is-decided");
-        focusCard(nextAfter(card));
-        forget({ card: card });
-        showEmptyIfDone();
+        card.classList.add("is-gone");
+      } else {
+        card.classList.remove("is-decided");
       }
     } catch (error) {
+      card.classList.remove("is-decided");
       status(card, error.message, true);
     }
+    if (card.classList.contains("is-decided") === false) {
+      form.querySelector("textarea").value = body;
+    }
+    showEmptyIfDone();
   }
 
   root.addEventListener("submit", (event) => {
