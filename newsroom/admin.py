@@ -1,4 +1,4 @@
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.http import HttpResponseRedirect
 
@@ -13,3 +13,14 @@ class ValidatedActionsMixin:
                               messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    """The admin with a dashboard as its index: what each staff member has to act on."""
+
+    index_template = "admin/index.html"
+
+    def index(self, request, extra_context=None):
+        from newsroom import dashboard  # the models it reads are loaded after the admin site is made
+
+        return super().index(request, {**dashboard.for_user(request.user), **(extra_context or {})})

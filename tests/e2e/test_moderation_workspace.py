@@ -137,3 +137,19 @@ def test_twenty_comments_take_fewer_than_thirty_keyboard_steps(new_context, mode
     reader = new_context().new_page()
     reader.goto(article.get_absolute_url())
     expect(reader.locator(f"#comment-{reply.pk} .comment__badge")).to_have_text("Staff")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_dashboard_shows_an_editor_the_desk_and_the_charts_at_any_width(
+    new_context, editor, make_pending, make_article, screenshots, width
+):
+    make_pending(3)
+    make_article("Waiting for the desk", status="review")
+    page = log_in(new_context(viewport={"width": width, "height": 900}), "editor")
+    page.goto("/admin/")
+
+    expect(page.locator("#dash-desk")).to_have_text("Editors’ desk")
+    expect(page.locator(".dash-figure").first).to_contain_text("3 waiting")
+    expect(page.locator(".bar-chart svg")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.screenshot(path=screenshots / f"dashboard-{width}.png", full_page=True)
