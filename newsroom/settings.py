@@ -94,6 +94,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["newsroom.formats"]  # one date format in the admin
 USE_I18N = True
 USE_TZ = True
 
