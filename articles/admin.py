@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import pagecache, publishing
+from articles import articleforms, pagecache, publishing, revisions
 from articles.models import Article, Author, Tag
 from newsroom.admin import ValidatedActionsMixin
 
@@ -101,8 +101,9 @@ class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAd
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        articleforms.explain_fields(form, article=obj, may_add_tags=request.user.has_perm("articles.add_tag"))
         if "_schedule" in request.POST and self.can_publish(request):
-            return type(form.__name__, (form,), {"clean": require_future_publish_time})
+            return type(form.__name__, (form,), {"clean": articleforms.require_future_publish_time})
         return form
 
     def save_model(self, request, obj, form, change):
@@ -114,10 +115,22 @@ class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAd
                 obj.status = Article.Status.REVIEW
                 obj._change_reason = "Submitted for review"
                 self.message_user(request, f"“{obj}” was submitted for review. An editor will publish it.")
+        if not getattr(obj, "_change_reason", None):
+            obj._change_reason = revisions.summary(form, add=not change)
         super().save_model(request, obj, form, change)
         buttons = {"_publish_now", "_schedule"} & set(request.POST)
         if self.can_publish(request) and ({"status", "published_at"} & set(form.changed_data) or buttons):
             self.confirm_publishing(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        """Tags are set after save() wrote the revision: they go into it, not into a revision of their own."""
+        form.instance.skip_history_when_saving = True
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            del form.instance.skip_history_when_saving
+        if "tags" in form.changed_data:
+            revisions.record_tags(form.instance)
 
     def apply_publishing_button(self, request, obj):
         """“Publish now” publishes at once (an earlier first publish time is kept); “Schedule” at the time set."""
@@ -128,11 +141,11 @@ class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAd
             obj._change_reason = "Published now"
         elif "_schedule" in request.POST:
             obj.status = Article.Status.PUBLISHED
-            obj._change_reason = f"Scheduled for {when(obj.published_at)}"
+            obj._change_reason = f"Scheduled for {articleforms.when(obj.published_at)}"
 
     def confirm_publishing(self, request, obj):
         if obj.is_scheduled:
-            self.message_user(request, f"“{obj}” is scheduled for {when(obj.published_at)}.")
+            self.message_user(request, f"“{obj}” is scheduled for {articleforms.when(obj.published_at)}.")
         elif obj.is_live:
             self.message_user(request, f"“{obj}” is published: readers see it now.")
 
@@ -218,19 +231,3 @@ class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAd
         }
         return TemplateResponse(request, "articles/article_detail.html", context)
 
-
-def when(moment):
-    """A publish time as people say it: “Friday 5 December, 09:00”, with the year when it is not this one."""
-    local = timezone.localtime(moment)
-    same_year = local.year == timezone.localdate().year
-    return formats.date_format(local, "l j F, H:i" if same_year else "l j F Y, H:i")
-
-
-def require_future_publish_time(form):
-    """The Schedule button's rule: a publish time in the future."""
-    cleaned = super(type(form), form).clean()
-    at = cleaned.get("published_at")
-    if at is None or at <= timezone.now():
-        raise ValidationError({"published_at": "Set a future publish time to schedule the article, or press "
-                                               "“Publish now”."})
-    return cleaned

@@ -5,7 +5,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles import publishing
-from articles.admin import when
+from articles.articleforms import when
 from articles.models import Article
 from tests.test_article_admin import CHANGELIST, change_url, form_data
 
