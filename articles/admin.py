@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import articleforms, pagecache, publishing, revisions
 from articles.models import Article, Author, Tag
+from articles.preview import UnsavedPreviewMixin
 from newsroom.admin import ValidatedActionsMixin
 
 
@@ -39,7 +40,7 @@ class TagAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAdmin):
+class ArticleAdmin(UnsavedPreviewMixin, InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status_label", "author", "published_at", "updated_at"]
     list_filter = ["status", "author", "tags"]

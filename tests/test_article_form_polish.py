@@ -58,3 +58,48 @@ def test_a_new_article_is_one_revision_called_created(client, journalist, make_t
     article = Article.objects.get(slug="a-new-headline")
     assert [(r.history_type, r.history_change_reason) for r in article.history.all()] == [("+", "Created")]
     assert [t.tag for t in article.history.first().tags.all()] == [tag]
+
+
+def test_preview_changes_shows_unsaved_edits_and_keeps_nothing(client, editor, make_article, make_tag):
+    article = make_article("Stored headline")
+    tag = make_tag("Harbour")
+    client.force_login(editor)
+    revisions = article.history.count()
+    url = reverse("admin:articles_article_preview_changes", args=[article.pk])
+
+    response = client.post(url, form_data(article, headline="Edited headline", tags=[tag.pk],
+                                          body="<p>New words.</p><script>alert(1)</script>",
+                                          published_at_0=article.published_at.strftime("%Y-%m-%d"),
+                                          published_at_1=article.published_at.strftime("%H:%M:%S")))
+
+    assertContains(response, "Edited headline")
+    assertContains(response, "New words.")
+    assertContains(response, "These are your unsaved changes")
+    assertContains(response, "Harbour")
+    assertNotContains(response, "alert(1)")
+    article.refresh_from_db()
+    assert article.headline == "Stored headline" and not article.tags.exists()
+    assert article.history.count() == revisions
+
+
+def test_a_new_article_can_be_previewed_before_its_first_save(client, journalist):
+    client.force_login(journalist)
+    response = client.post(reverse("admin:articles_article_preview_changes"), form_data(headline="Not yet saved"))
+    assertContains(response, "Not yet saved")
+    assert not Article.objects.exists()
+    assertContains(client.get(ADD), "Preview changes")
+
+
+def test_a_preview_with_errors_says_what_to_fix(client, editor):
+    client.force_login(editor)
+    response = client.post(reverse("admin:articles_article_preview_changes"), form_data(headline=""))
+    assert response.status_code == 400
+    assertContains(response, "This field is required", status_code=400)
+
+
+def test_no_preview_of_changes_to_articles_one_may_not_edit(client, other_journalist, journalist, make_article):
+    theirs = make_article("Theirs", author=journalist.author, status=Article.Status.DRAFT, published_at=None)
+    client.force_login(other_journalist)
+    url = reverse("admin:articles_article_preview_changes", args=[theirs.pk])
+    assert client.post(url, form_data(theirs)).status_code == 404
+    assert client.get(url).status_code == 405

@@ -153,3 +153,12 @@ def test_the_dashboard_shows_an_editor_the_desk_and_the_charts_at_any_width(
     expect(page.locator(".bar-chart svg")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.screenshot(path=screenshots / f"dashboard-{width}.png", full_page=True)
+
+
+def test_the_article_form_has_spellcheck_on_and_publishing_buttons_after_save(new_context, editor):
+    page = log_in(new_context(), "editor")
+    page.goto("/admin/articles/article/add/")
+
+    assert page.locator(".ProseMirror[contenteditable=true]").evaluate("element => element.spellcheck") is True
+    names = page.locator(".submit-row input[type=submit]").evaluate_all("inputs => inputs.map(i => i.name)")
+    assert names[0] == "_save" and names[-2:] == ["_publish_now", "_schedule"]
