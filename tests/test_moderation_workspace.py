@@ -192,3 +192,11 @@ def test_the_admin_header_links_the_workspace_with_the_count(desk, make_comment)
     response = desk.get(reverse("admin:index"))
     assertContains(response, f'href="{WORKSPACE}" class="moderation-queue-link"')
     assertContains(response, "Moderation queue (<span data-pending-count>1</span>)", html=False)
+
+
+@pytest.mark.parametrize("query", ["undo=abc&previous=pending", "undo=99999999999999999999999&previous=pending",
+                                   "undo=1&previous=gone", "undo=424242&previous=pending"])
+def test_an_odd_undo_offer_in_the_address_is_ignored(desk, query):
+    response = desk.get(f"{WORKSPACE}?{query}")
+    assert response.status_code == 200
+    assertNotContains(response, 'value="undo"')

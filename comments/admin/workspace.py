@@ -74,10 +74,11 @@ class WorkspaceMixin:
 
     def undo_offer(self, request):
         """Without JavaScript, the page after a decision offers to undo it: the comment and what it was before."""
-        comment = Comment.objects.filter(pk=request.GET.get("undo") if str(request.GET.get("undo")).isdigit()
-                                         else None).first()
-        previous = request.GET.get("previous")
-        if comment is None or previous not in Comment.Status.values:
+        raw_id, previous = request.GET.get("undo", ""), request.GET.get("previous")
+        if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 19) or previous not in Comment.Status.values:
+            return None
+        comment = Comment.objects.filter(pk=raw_id).first()
+        if comment is None:
             return None
         return {"comment": comment, "previous": previous, "was_pick": request.GET.get("was_pick") == "1"}
 
