@@ -185,14 +185,6 @@ class Comment(models.Model):
         return self.is_approved and self.moderated_at is not None
 
     @property
-    def badge(self):
-        """“Author” on a staff reply by the article's own journalist, “Staff” on other staff replies, else empty."""
-        # Only staff replies carry an account: readers post without one.
-        if self.user_id is None:
-            return ""
-        return "Author" if self.user_id == self.article.author.user_id else "Staff"
-
-    @property
     def initials(self):
         """Up to two initials of the name, for an avatar that reveals nothing else."""
         words = [word for word in self.name.split() if word[:1].isalnum()]
