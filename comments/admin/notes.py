@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
@@ -30,7 +30,7 @@ class CommenterRecordMixin:
         link = f"{reverse('admin:comments_comment_changelist')}?{query}"
         notes = ModeratorNote.objects.from_email(obj.email).select_related("author", "comment__article")[:20]
         items = format_html_join("", "<li>{} — {}: {} {}</li>", (
-            (timezone.localtime(note.created_at).strftime("%d %b %Y %H:%M"), note.author or "—", note.body,
+            (admin_time(note.created_at), note.author or "—", note.body,
              self._noted_comment(note)) for note in notes
         ))
         notes_html = format_html("<ul>{}</ul>", items) if notes else "No moderator notes yet."
@@ -50,7 +50,7 @@ class CommenterRecordMixin:
             return "None."
         return format_html("<ul>{}</ul>", format_html_join(
             "", "<li>{} — {}{}</li>",
-            ((timezone.localtime(report.created_at).strftime("%d %b %Y %H:%M"), report.get_concern_display(),
+            ((admin_time(report.created_at), report.get_concern_display(),
               f": “{report.detail}”" if report.detail else "") for report in reports),
         ))
 
@@ -64,3 +64,8 @@ class CommenterRecordMixin:
             ModeratorNote.objects.create(comment=obj, body=body, author=request.user)
             # The history is read by staff without the private-data permission: it records the note, not its text.
             self.log_change(request, obj, "Added a moderator note.")
+
+
+def admin_time(moment):
+    """A time written the admin's one way (DATETIME_FORMAT, “5 Dec 2026, 09:00”)."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
