@@ -200,3 +200,14 @@ def test_an_odd_undo_offer_in_the_address_is_ignored(desk, query):
     response = desk.get(f"{WORKSPACE}?{query}")
     assert response.status_code == 200
     assertNotContains(response, 'value="undo"')
+
+
+def test_a_pick_refused_half_way_changes_nothing(desk, make_comment):
+    parent = make_comment("Held parent.", status=Comment.Status.PENDING)
+    reply = make_comment("Reply.", status=Comment.Status.PENDING, parent=parent)
+
+    assert desk.post(decide_url(reply), {"decision": "pick"}, **JSON).status_code == 409
+
+    reply.refresh_from_db()
+    assert reply.is_pending and not reply.is_pick
+    assert not LogEntry.objects.filter(object_id=str(reply.pk)).exists()

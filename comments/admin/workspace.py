@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -89,7 +90,8 @@ class WorkspaceMixin:
         before = {"previous": comment.status, "was_pick": comment.is_pick}
         decision = request.POST.get("decision", "")
         try:
-            message = self.apply_decision(request, comment, decision)
+            with transaction.atomic():  # a pick or an undo is two steps: both happen or neither
+                message = self.apply_decision(request, comment, decision)
         except ValueError as error:
             return self.answer(request, comment, str(error), ok=False)
         return self.answer(request, comment, message, undo=before if decision != "undo" else None)
