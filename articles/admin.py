@@ -6,13 +6,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import pagecache, publishing
+from articles import articleforms, pagecache, publishing, revisions
 from articles.models import Article, Author, Tag
+from articles.preview import UnsavedPreviewMixin
 from newsroom.admin import CappedCountPaginator, ValidatedActionsMixin
 
 
@@ -39,7 +40,7 @@ class TagAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAdmin):
+class ArticleAdmin(UnsavedPreviewMixin, InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status_label", "author", "published_at", "updated_at"]
     list_filter = ["status", "author", "tags"]
@@ -101,17 +102,59 @@ class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAd
     def has_submit_permission(self, request):
         return request.user.has_perm("articles.change_article")
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        articleforms.explain_fields(form, article=obj, may_add_tags=request.user.has_perm("articles.add_tag"))
+        if "_schedule" in request.POST and self.can_publish(request):
+            return type(form.__name__, (form,), {"clean": articleforms.require_future_publish_time})
+        return form
+
     def save_model(self, request, obj, form, change):
-        if not self.can_publish(request):
+        if self.can_publish(request):
+            self.apply_publishing_button(request, obj)
+        else:
             publishing.keep_publishing_state(obj, by=request.user)
             if "_submit_for_review" in request.POST and obj.status == Article.Status.DRAFT:
                 obj.status = Article.Status.REVIEW
                 obj._change_reason = "Submitted for review"
                 self.message_user(request, f"“{obj}” was submitted for review. An editor will publish it.")
+        if not getattr(obj, "_change_reason", None):
+            obj._change_reason = revisions.summary(form, add=not change)
         super().save_model(request, obj, form, change)
+        buttons = {"_publish_now", "_schedule"} & set(request.POST)
+        if self.can_publish(request) and ({"status", "published_at"} & set(form.changed_data) or buttons):
+            self.confirm_publishing(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        """Tags are set after save() wrote the revision: they go into it, not into a revision of their own."""
+        form.instance.skip_history_when_saving = True
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            del form.instance.skip_history_when_saving
+        if "tags" in form.changed_data:
+            revisions.record_tags(form.instance)
+
+    def apply_publishing_button(self, request, obj):
+        """“Publish now” publishes at once (an earlier first publish time is kept); “Schedule” at the time set."""
+        if "_publish_now" in request.POST:
+            obj.status = Article.Status.PUBLISHED
+            if obj.published_at is None or obj.published_at > timezone.now():
+                obj.published_at = timezone.now()
+            obj._change_reason = "Published now"
+        elif "_schedule" in request.POST:
+            obj.status = Article.Status.PUBLISHED
+            obj._change_reason = f"Scheduled for {articleforms.when(obj.published_at)}"
+
+    def confirm_publishing(self, request, obj):
+        if obj.is_scheduled:
+            self.message_user(request, f"“{obj}” is scheduled for {articleforms.when(obj.published_at)}.")
+        elif obj.is_live:
+            self.message_user(request, f"“{obj}” is published: readers see it now.")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         is_draft = obj is None or obj.status == Article.Status.DRAFT
+        context["can_publish_now"] = self.can_publish(request) and (obj is None or not obj.is_live)
         context["can_submit_for_review"] = is_draft and not self.can_publish(request) and (
             self.has_add_permission(request) if obj is None else self.has_change_permission(request, obj)
         )
@@ -126,7 +169,8 @@ class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAd
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):
         if obj.is_scheduled:
-            return format_html("Scheduled for {}", timezone.localtime(obj.published_at).strftime("%d %b %Y %H:%M"))
+            return format_html("Scheduled for {}", formats.date_format(timezone.localtime(obj.published_at),
+                                                                       "DATETIME_FORMAT"))
         return obj.get_status_display()
 
     @admin.action(description="Submit selected drafts for review", permissions=["submit"])
@@ -135,8 +179,7 @@ class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAd
         self.message_user(request, ngettext("%d article submitted for review.",
                                             "%d articles submitted for review.", count) % count)
 
-    @admin.action(description="Publish selected articles (or schedule those with a future time)",
-                  permissions=["publish"])
+    @admin.action(description="Publish selected articles now (scheduled ones too)", permissions=["publish"])
     def publish(self, request, queryset):
         count = self.log_moves(request, publishing.publish(queryset, by=request.user))
         self.message_user(request, ngettext("%d article published.", "%d articles published.", count) % count)
@@ -190,3 +233,4 @@ class ArticleAdmin(InvalidatesPagesMixin, ValidatedActionsMixin, SimpleHistoryAd
             "preview_back_url": reverse("admin:articles_article_change", args=[pk]),
         }
         return TemplateResponse(request, "articles/article_detail.html", context)
+

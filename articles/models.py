@@ -25,6 +25,7 @@ BODY_EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "HardBreak": True,
     "HorizontalRule": True,
+    "NoSpellCheck": False,  # the editor turns the browser's spellcheck off unless told not to
 }
 
 # Changing one of these on a live article shows “Updated” in its byline.

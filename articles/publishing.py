@@ -3,6 +3,8 @@
 Each move saves the article one by one, so that each is a revision with its author and reason.
 """
 
+from django.utils import timezone
+
 from articles.models import Article
 
 
@@ -13,8 +15,16 @@ def submit_for_review(articles, *, by):
 
 
 def publish(articles, *, by):
-    """Publish articles now, or at the future publish time they carry; returns the articles moved."""
-    return _move(articles.exclude(status=Article.Status.PUBLISHED), status=Article.Status.PUBLISHED, by=by)
+    """Publish articles now, scheduled ones too; returns the articles moved.
+
+    An article published before keeps its first publish time; one without, or with a future one, gets now.
+    """
+    now = timezone.now()
+    chosen = list(articles.exclude(status=Article.Status.PUBLISHED, published_at__lte=now))
+    for article in chosen:
+        if article.published_at is None or article.published_at > now:
+            article.published_at = now
+    return _move(chosen, status=Article.Status.PUBLISHED, by=by, reason="Published now")
 
 
 def schedule(article, *, at, by):

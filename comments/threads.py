@@ -52,8 +52,17 @@ def build_thread(article, *, pending_ids=(), page_number=1, picks_only=False):
     max_depth = settings.COMMENTS_MAX_DEPTH
     for comment in comments:
         comment.accepts_replies = comment.is_approved and comment.depth + 1 < max_depth
+        comment.badge = staff_badge(comment, article)
     return Thread(page=page, approved_count=counts["approved"], picks_count=counts["picks"],
                   showing_picks=showing_picks, has_pending=any(not comment.is_approved for comment in comments))
+
+
+def staff_badge(comment, article):
+    """“Author” on a staff reply by the article's own journalist, “Staff” on other staff replies, else empty."""
+    # Only staff replies carry an account: readers post without one.
+    if comment.user_id is None:
+        return ""
+    return "Author" if comment.user_id == article.author.user_id else "Staff"
 
 
 def arrange(roots, replies):

@@ -182,8 +182,8 @@ def test_the_admin_header_shows_the_moderation_queue_count_to_moderators(request
 
     response = client.get(reverse("admin:index"))
 
-    assertContains(response, f'href="{CHANGELIST}"')
-    assertContains(response, "Moderation queue (3)")
+    assertContains(response, f'href="{reverse("admin:comments_comment_workspace")}" class="moderation-queue-link"')
+    assertContains(response, "Moderation queue (<span data-pending-count>3</span>)")
 
 
 @pytest.mark.parametrize("staff", ["journalist", "comment_viewer"])

@@ -39,6 +39,12 @@ class CommentAdminForm(forms.ModelForm):
                   "be edited.",
     )
 
+    reply = forms.CharField(
+        label="Publish a staff reply", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Published at once under your name with a “Staff” badge; a waiting comment is approved first.",
+    )
+
     class Meta:
         model = Comment
         fields = ["status", "rejection_reason"]  # the rest is read-only

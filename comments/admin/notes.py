@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
@@ -21,7 +21,8 @@ class CommenterRecordMixin:
     def history(self, obj):
         """The commenter's record, from the annotations of CommentQuerySet.with_commenter_history()."""
         notes = ngettext("%d note", "%d notes", obj.history_notes) % obj.history_notes
-        return (f"{obj.history_approved} approved · {obj.history_rejected} rejected · {obj.history_spam} spam"
+        return (f"{obj.history_pending} pending · {obj.history_approved} approved · "
+                f"{obj.history_rejected} rejected · {obj.history_spam} spam"
                 f" · {notes}")
 
     @admin.display(description="Commenter's history")
@@ -31,7 +32,7 @@ class CommenterRecordMixin:
         link = f"{reverse('admin:comments_comment_changelist')}?{query}"
         notes = ModeratorNote.objects.from_email(obj.email).select_related("author", "comment__article")[:20]
         items = format_html_join("", "<li>{} — {}: {} {}</li>", (
-            (timezone.localtime(note.created_at).strftime("%d %b %Y %H:%M"), note.author or "—", note.body,
+            (admin_time(note.created_at), note.author or "—", note.body,
              self._noted_comment(note)) for note in notes
         ))
         notes_html = format_html("<ul>{}</ul>", items) if notes else "No moderator notes yet."
@@ -51,7 +52,7 @@ class CommenterRecordMixin:
             return "None."
         return format_html("<ul>{}</ul>", format_html_join(
             "", "<li>{} — {}{}</li>",
-            ((timezone.localtime(report.created_at).strftime("%d %b %Y %H:%M"), report.get_concern_display(),
+            ((admin_time(report.created_at), report.get_concern_display(),
               f": “{report.detail}”" if report.detail else "") for report in reports),
         ))
 
@@ -88,3 +89,8 @@ class CommenterRecordMixin:
             return HttpResponseRedirect(list_url(changelist, params))
         params |= {"commenter": commenter_token(comment), "status": QueueStatusFilter.ALL}
         return HttpResponseRedirect(list_url(changelist, params))
+
+
+def admin_time(moment):
+    """A time written the admin's one way (DATETIME_FORMAT, “5 Dec 2026, 09:00”)."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")

@@ -21,13 +21,14 @@ from comments.admin.forms import CommentAdminForm, ModerationActionForm
 from comments.admin.notes import CommenterRecordMixin
 from comments.admin.privacy import has_private_data_permission
 from comments.admin.requests import PersonalDataRequestsMixin
+from comments.admin.workspace import WorkspaceMixin
 from comments.models import BulkDecision, Comment, Report
 from newsroom.admin import CappedCountPaginator, ValidatedActionsMixin
 
 
 @admin.register(Comment)
-class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, PersonalDataRequestsMixin, ValidatedActionsMixin,
-                   admin.ModelAdmin):
+class CommentAdmin(WorkspaceMixin, ModerationActionsMixin, CommenterRecordMixin, PersonalDataRequestsMixin,
+                   ValidatedActionsMixin, admin.ModelAdmin):
     list_display = ["excerpt", "on_article", "name", "status", "why", "reports", "is_pick", "created_at", "waited"]
     list_display_links = ["excerpt"]
     list_filter = [QueueStatusFilter, CommenterFilter, ReasonFilter, ReportedFilter, "is_pick", "rejection_reason",
@@ -41,7 +42,7 @@ class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, PersonalDataReq
     form = CommentAdminForm
     fields = ["article", "parent", "name", "website", "body", "status", "rejection_reason", "why", "reader_reports",
               "is_pick", "is_subscribed", "created_at", "moderated_at", "moderated_by", "email", "ip_address",
-              "user_agent", "commenter_history", "note"]
+              "user_agent", "commenter_history", "note", "reply"]
     readonly_fields = ["article", "parent", "name", "website", "body", "why", "reader_reports", "is_pick",
                        "is_subscribed", "created_at", "moderated_at", "moderated_by", "email", "ip_address",
                        "user_agent", "commenter_history"]
@@ -79,6 +80,8 @@ class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, PersonalDataReq
         fields = super().get_fields(request, obj)
         if not self.has_note_permission(request):
             fields = [name for name in fields if name != "note"]
+        if not self.has_moderate_permission(request):
+            fields = [name for name in fields if name != "reply"]
         if self.has_private_data_permission(request):
             return fields
         return [name for name in fields if name not in self.private_fields]
@@ -145,8 +148,22 @@ class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, PersonalDataReq
                 self.message_user(request, "This reply was not approved because the comment it answers is not "
                                   "approved. Approve that one first.", messages.WARNING)
             obj.refresh_from_db()
+        else:
+            super().save_model(request, obj, form, change)
+        self.save_reply(request, obj, form)  # after the decision, which may be to approve the comment answered
+
+    def save_reply(self, request, obj, form):
+        """Publish the staff reply typed on the change page, for staff who moderate."""
+        body = form.cleaned_data.get("reply", "") if self.has_moderate_permission(request) else ""
+        if not body:
             return
-        super().save_model(request, obj, form, change)
+        try:
+            reply = decisions.staff_reply(obj, body=body, by=request.user)
+        except ValueError as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return
+        self.message_user(request, f"Your reply was published as {reply.name}.")
+        obj.refresh_from_db()
 
     def delete_model(self, request, obj):
         decisions.delete(Comment.objects.filter(pk=obj.pk))
@@ -158,7 +175,7 @@ class CommentAdmin(ModerationActionsMixin, CommenterRecordMixin, PersonalDataReq
         # decide() has recorded what became of the status, a refused approval included, so saying
         # "Changed Status." again would be redundant at best and untrue at worst. save_note() has recorded a note.
         message = super().construct_change_message(request, form, formsets, add)
-        recorded = {"note", *self.decision_fields} if "status" in form.changed_data else {"note"}
+        recorded = {"note", "reply", *self.decision_fields} if "status" in form.changed_data else {"note", "reply"}
         labels = {str(form.fields[name].label) for name in recorded if name in form.fields}
         kept = []
         for entry in message:

@@ -67,7 +67,7 @@ class CommentQuerySet(models.QuerySet):
         return with_email(self, email)
 
     def with_commenter_history(self):
-        """Each comment with how many comments from its email were approved, rejected and spam, and notes on them."""
+        """Each comment with how many comments from its email wait, were approved, rejected and spam, and notes."""
         def count(rows):
             rows = rows.annotate(address=Lower("email")).filter(address=Lower(OuterRef("email"))).order_by()
             return Coalesce(Subquery(rows.values("address").annotate(n=Count("pk")).values("n")[:1]), 0)
@@ -77,6 +77,7 @@ class CommentQuerySet(models.QuerySet):
         notes = ModeratorNote.objects.annotate(address=Lower("email"))
         notes = notes.filter(address=Lower(OuterRef("email"))).order_by().values("address")
         return self.annotate(
+            history_pending=count(Comment.objects.pending()),
             history_approved=count(Comment.objects.approved()),
             history_rejected=count(Comment.objects.filter(status=Comment.Status.REJECTED)),
             history_spam=count(Comment.objects.filter(status=Comment.Status.SPAM)),

@@ -1,5 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against the site served by pytest-django's live server."""
 
+import importlib
 import shutil
 from pathlib import Path
 
@@ -26,6 +27,23 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def staff_groups(transactional_db):
+    """The staff groups, made again by their data migrations when an earlier browser test's flush removed them."""
+    # Serialized rollback restores them only for the first transactional test after the others in some orders.
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if Group.objects.filter(name="Moderator").exists():
+        return
+    state = MigrationExecutor(connection).loader.project_state().apps
+    for module, function in [("articles.migrations.0002_staff_groups", "create_groups"),
+                             ("comments.migrations.0002_moderator_permissions", "grant"),
+                             ("comments.migrations.0004_moderation_tools_permissions", "grant")]:
+        getattr(importlib.import_module(module), function)(state, None)
 
 
 @pytest.fixture

@@ -98,11 +98,9 @@ def test_an_article_goes_from_journalist_to_readers_and_their_replies_through_mo
     expect(other.locator(".comment")).to_have_count(0)
 
     mod = log_in(new_context(), "moderator")
-    mod.get_by_role("link", name="Moderation queue (1)").click()
-    mod.locator(f"#result_list input[value='{first.pk}']").check()
-    mod.select_option("select[name=action]", "approve")
-    mod.click("button[name=index]")
-    expect(mod.locator(".messagelist")).to_contain_text("1 comment approved")
+    mod.get_by_role("link", name="Moderation queue (1)").click()  # the workspace: one card per comment
+    mod.locator(f"#ws-comment-{first.pk}").get_by_role("button", name="Approve").click()
+    expect(mod.locator("h1 [data-pending-count]")).to_have_text("0")
 
     reader.goto(article.get_absolute_url())
     reader.click(f"#comment-{first.pk} >> text=Reply")
@@ -114,11 +112,9 @@ def test_an_article_goes_from_journalist_to_readers_and_their_replies_through_mo
     second = Comment.objects.get(parent=first)
 
     mod.goto("/admin/")
-    mod.get_by_role("link", name="Moderation queue (1)").click()
-    mod.locator(f"#result_list input[value='{second.pk}']").check()
-    mod.select_option("select[name=action]", "approve")
-    mod.click("button[name=index]")
-    expect(mod.locator(".messagelist")).to_contain_text("1 comment approved")
+    mod.get_by_role("link", name="Moderation queue (1)").click()  # the workspace: one card per comment
+    mod.locator(f"#ws-comment-{second.pk}").get_by_role("button", name="Approve").click()
+    expect(mod.locator("h1 [data-pending-count]")).to_have_text("0")
 
     # Both readers now see the thread, reply nested under the comment it answers: a new reader at once, and one
     # whose browser kept the shared page for PAGE_CACHE_SECONDS when they reload it.
