@@ -1,16 +1,19 @@
 import time
 import unicodedata
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import URLValidator
+from django.utils import timezone
 
 from articles.sanitize import strip_control_characters
 from comments.models import Comment, Concern
 
 RENDERED_AT_SALT = "comments.reply-form.rendered-at"
 MAX_FORM_AGE = 60 * 60 * 4  # a form left open longer must be reloaded
+DOUBLE_SUBMIT_SECONDS = 60  # a copy of a comment stored this recently is a double submit, not a repeat
 # Joiners shape the letters around them (Persian names, emoji sequences), so a name keeps them; other format
 # characters (zero-width spaces, bidi controls, soft hyphens) show nothing or reorder what does.
 NAME_JOINERS = {"\u200c", "\u200d"}
@@ -136,7 +139,10 @@ class ReplyForm(forms.ModelForm):
         cleaned = super().clean()
         body, email = cleaned.get("body"), cleaned.get("email")
         if body and email:
-            duplicate = self.instance.article.comments.filter(email__iexact=email, body=body)
+            # A copy of a comment stored moments ago is the same form sent twice (a double click, a retried
+            # request): posting answers it as the first was. A later copy is a repeat, refused here.
+            recently = timezone.now() - timedelta(seconds=DOUBLE_SUBMIT_SECONDS)
+            duplicate = self.instance.article.comments.filter(email__iexact=email, body=body, created_at__lt=recently)
             if duplicate.exists():
                 raise forms.ValidationError("You have already posted this comment on this article.")
         return cleaned

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from articles.models import Article, Author, Tag
 from comments.forms import sign_render_time
 from comments.models import Ban, Comment, WordRule
+from tests.servers import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -198,9 +199,7 @@ class PrivateRedis:
     """A redis-server of a test's own on a free loopback port, to stop and start without touching the shared one."""
 
     def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
 

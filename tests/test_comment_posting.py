@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from comments.decisions import decide
-from comments.forms import render_time_signer, sign_render_time
+from comments.forms import DOUBLE_SUBMIT_SECONDS, render_time_signer, sign_render_time
 from comments.models import Comment
 from comments.ratelimit import client_network
 
@@ -170,12 +170,22 @@ def test_a_tampered_or_stale_render_time_is_refused(article, send_reply, rendere
 
 
 def test_the_same_email_and_text_on_the_same_article_is_refused_as_a_duplicate(make_comment, send_reply):
-    make_comment("I was at the meeting and agree.", email="rita@example.org", status=Comment.Status.PENDING)
+    make_comment("I was at the meeting and agree.", email="rita@example.org", status=Comment.Status.PENDING,
+                 created_at=timezone.now() - timedelta(seconds=DOUBLE_SUBMIT_SECONDS + 1))
 
     response = send_reply(body="  I was at the meeting and agree.  ", email="RITA@example.org")
 
     assertContains(response, "You have already posted this comment on this article.", status_code=400)
     assert Comment.objects.count() == 1
+
+
+def test_the_same_form_sent_again_moments_later_is_answered_like_the_first(send_reply):
+    first = send_reply(body="Sent twice by a double click.")
+    second = send_reply(body="Sent twice by a double click.")
+
+    assert Comment.objects.count() == 1
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == Comment.objects.get().get_absolute_url()
 
 
 def test_the_same_text_is_welcome_from_another_email_or_on_another_article(make_article, make_comment, send_reply):

@@ -1,25 +1,15 @@
 """What readers and staff get while Redis or the database is down, and right after they come back."""
 
-import contextlib
 import json
-import os
-import socket
-import subprocess
-import sys
-import threading
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 
 from comments.models import Comment
+from tests.servers import TcpProxy, database_url, fetch, serving
 
-PROJECT = Path(__file__).resolve().parents[1]
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="kills PostgreSQL connections")
 
 
@@ -135,98 +125,6 @@ def test_health_check_reports_the_database_down_and_back(client, database_down, 
 
 
 # PostgreSQL for real: the site served by gunicorn in production mode, with its connections killed or cut off.
-
-class TcpProxy:
-    """Forwards a loopback port to PostgreSQL; stopping it cuts every connection and refuses new ones."""
-
-    def __init__(self, target):
-        self.target = target
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.sockets = []
-
-    def start(self):
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", self.port))
-        self.listener.listen()
-        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
-
-    def stop(self):
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread, which otherwise keeps it open
-        self.listener.close()
-        for sock in self.sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-        self.sockets = []
-
-    def _accept(self, listener):
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.target)
-            self.sockets += [client, upstream]
-            for source, sink in [(client, upstream), (upstream, client)]:
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pump(source, sink):
-        with contextlib.suppress(OSError):
-            while data := source.recv(65536):
-                sink.sendall(data)
-        with contextlib.suppress(OSError):
-            sink.shutdown(socket.SHUT_WR)
-
-
-def database_url(port=None):
-    database = connection.settings_dict
-    return (f"postgres://{quote(database['USER'])}:{quote(database['PASSWORD'])}@{database['HOST'] or '127.0.0.1'}:"
-            f"{port or database['PORT'] or 5432}/{database['NAME']}")
-
-
-def fetch(url):
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-@contextlib.contextmanager
-def serving(tmp_path, database, **env):
-    """The site under gunicorn (one worker, so one kept database connection) with DEBUG off, as in production."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    environment = {key: value for key, value in os.environ.items() if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    environment |= {"DEBUG": "False", "SECRET_KEY": "y" * 60, "SECURE_SSL_REDIRECT": "False", "SECURE_COOKIES": "False",
-                    "SECURE_HSTS_SECONDS": "0", "DATABASE_URL": database, "CACHE_URL": "locmemcache://",
-                    "CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING", **env}
-    log = tmp_path / "gunicorn.log"
-    with open(log, "w") as output:
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}",
-                                   "--workers", "1", "--timeout", "60"], cwd=PROJECT, env=environment,
-                                  stdout=output, stderr=subprocess.STDOUT)
-    site = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                if fetch(f"{site}/robots.txt")[0] == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
-        yield site
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
 
 def terminate_other_connections():
     """Kills the site's connections to the test database (this test's own is spared), as a server restart would."""
