@@ -44,3 +44,17 @@ def test_article_images_must_come_from_the_site_itself():
 def test_links_cannot_open_new_windows_or_set_their_own_rel():
     cleaned = sanitize.clean_article_body('<a href="https://example.org/" target="_blank" rel="dofollow">x</a>')
     assert cleaned == '<a href="https://example.org/">x</a>'
+
+
+@pytest.mark.parametrize("element", ["script", "style", "template", "iframe", "noscript", "textarea", "title"])
+def test_code_elements_go_with_their_content_in_articles_and_replies(element):
+    from comments.sanitize import clean_reply_body
+
+    dirty = f"<p>Hi<{element}>alert(1)</{element}> there</p>"
+    assert sanitize.clean_article_body(dirty) == "<p>Hi there</p>"
+    assert clean_reply_body(dirty) == "<p>Hi there</p>"
+
+
+def test_an_unclosed_script_takes_the_rest_with_it_and_a_hidden_one_does_not_survive():
+    assert sanitize.clean_article_body("<p>Kept</p><script>alert(1)") == "<p>Kept</p>"
+    assert "alert" not in sanitize.clean_article_body("<scr<script>x</script>ipt>alert(2)</script>")
