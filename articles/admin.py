@@ -115,8 +115,7 @@ class ArticleAdmin(UnsavedPreviewMixin, InvalidatesPagesMixin, ValidatedActionsM
         else:
             publishing.keep_publishing_state(obj, by=request.user)
             if "_submit_for_review" in request.POST and obj.status == Article.Status.DRAFT:
-                obj.status = Article.Status.REVIEW
-                obj._change_reason = "Submitted for review"
+                publishing.mark_submitted(obj)
                 self.message_user(request, f"“{obj}” was submitted for review. An editor will publish it.")
         if not getattr(obj, "_change_reason", None):
             obj._change_reason = revisions.summary(form, add=not change)
@@ -138,13 +137,9 @@ class ArticleAdmin(UnsavedPreviewMixin, InvalidatesPagesMixin, ValidatedActionsM
     def apply_publishing_button(self, request, obj):
         """“Publish now” publishes at once (an earlier first publish time is kept); “Schedule” at the time set."""
         if "_publish_now" in request.POST:
-            obj.status = Article.Status.PUBLISHED
-            if obj.published_at is None or obj.published_at > timezone.now():
-                obj.published_at = timezone.now()
-            obj._change_reason = "Published now"
+            publishing.mark_published_now(obj)
         elif "_schedule" in request.POST:
-            obj.status = Article.Status.PUBLISHED
-            obj._change_reason = f"Scheduled for {articleforms.when(obj.published_at)}"
+            publishing.mark_scheduled(obj, reason=f"Scheduled for {articleforms.when(obj.published_at)}")
 
     def confirm_publishing(self, request, obj):
         if obj.is_scheduled:

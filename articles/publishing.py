@@ -48,6 +48,26 @@ def keep_publishing_state(article, *, by):
     article.status, article.published_at, article.author_id = stored.status, stored.published_at, stored.author_id
 
 
+# For a form that saves the article with its other changes: each sets the state and the revision's reason.
+
+def mark_submitted(article):
+    """A draft goes to the editors when it is saved."""
+    article.status, article._change_reason = Article.Status.REVIEW, "Submitted for review"
+
+
+def mark_published_now(article):
+    """Published at once when saved; an earlier first publish time is kept."""
+    article.status = Article.Status.PUBLISHED
+    if article.published_at is None or article.published_at > timezone.now():
+        article.published_at = timezone.now()
+    article._change_reason = "Published now"
+
+
+def mark_scheduled(article, *, reason):
+    """Published at the publish time it carries, when saved."""
+    article.status, article._change_reason = Article.Status.PUBLISHED, reason
+
+
 def _move(articles, *, status, by, reason="", **fields):
     moved = list(articles)
     for article in moved:
