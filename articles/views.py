@@ -54,26 +54,28 @@ class ArticleDetailView(DetailView):
         )
 
 
-class TagArticleListView(ArticleListView):
+class NamedPageArticleListView(ArticleListView):
+    """The articles of one tag or author, found by the slug in the URL and given to the template by its model name."""
+
+    named_page_model = None  # Tag or Author
+    article_lookup = None  # how an article names it
+
+    def get_queryset(self):
+        self.named_page = get_object_or_404(self.named_page_model, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(**{self.article_lookup: self.named_page})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{self.named_page_model._meta.model_name: self.named_page}, **kwargs)
+
+
+class TagArticleListView(NamedPageArticleListView):
+    named_page_model, article_lookup = Tag, "tags"
     template_name = "articles/tag_detail.html"
 
-    def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
-
-
-class AuthorArticleListView(ArticleListView):
+class AuthorArticleListView(NamedPageArticleListView):
+    named_page_model, article_lookup = Author, "author"
     template_name = "articles/author_detail.html"
-
-    def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(author=self.author)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
 
 
 @method_decorator(public_page, name="dispatch")
