@@ -55,27 +55,37 @@ class ArticleDetailView(DetailView):
 
 
 class NamedPageArticleListView(ArticleListView):
-    """The articles of one tag or author, found by the slug in the URL and given to the template by its model name."""
+    """The articles of one tag or author, found by the slug in the URL, with the addresses of its feeds."""
 
     named_page_model = None  # Tag or Author
     article_lookup = None  # how an article names it
+    rss_feed = atom_feed = None  # the URL names of its feeds
 
     def get_queryset(self):
         self.named_page = get_object_or_404(self.named_page_model, slug=self.kwargs["slug"])
         return super().get_queryset().filter(**{self.article_lookup: self.named_page})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**{self.named_page_model._meta.model_name: self.named_page}, **kwargs)
+        slug = {"slug": self.named_page.slug}
+        return super().get_context_data(
+            named_page=self.named_page,
+            **{self.named_page_model._meta.model_name: self.named_page},  # "tag" or "author" in the template
+            rss_url=reverse(self.rss_feed, kwargs=slug),
+            atom_url=reverse(self.atom_feed, kwargs=slug),
+            **kwargs,
+        )
 
 
 class TagArticleListView(NamedPageArticleListView):
-    named_page_model, article_lookup = Tag, "tags"
     template_name = "articles/tag_detail.html"
+    named_page_model, article_lookup = Tag, "tags"
+    rss_feed, atom_feed = "articles:tag-feed", "articles:tag-feed-atom"
 
 
 class AuthorArticleListView(NamedPageArticleListView):
-    named_page_model, article_lookup = Author, "author"
     template_name = "articles/author_detail.html"
+    named_page_model, article_lookup = Author, "author"
+    rss_feed, atom_feed = "articles:author-feed", "articles:author-feed-atom"
 
 
 @method_decorator(public_page, name="dispatch")
