@@ -109,55 +109,49 @@ class LatestArticlesFeed(Feed):
 LatestArticlesAtomFeed = atom_variant(LatestArticlesFeed, "articles:feed-atom")
 
 
-class TagFeed(LatestArticlesFeed):
-    """The latest articles under one tag."""
+class NamedPageFeed(LatestArticlesFeed):
+    """The latest articles of one tag or author, found by the slug in the URL."""
 
-    url_name = "articles:tag-feed"
+    named_page_model = None  # Tag or Author
+    article_lookup = None  # how an article names it
+    description_format = ""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(self.named_page_model, slug=slug)
 
-    def url_kwargs(self, tag):
-        return {"slug": tag.slug}
+    def url_kwargs(self, obj):
+        return {"slug": obj.slug}
 
-    def title(self, tag):
-        return f"{tag.name} | {settings.SITE_NAME}"
+    def title(self, obj):
+        return f"{obj.name} | {settings.SITE_NAME}"
 
-    def description(self, tag):
-        return f"The latest articles tagged {tag.name} on {settings.SITE_NAME}."
+    def description(self, obj):
+        return self.description_format.format(name=obj.name, site=settings.SITE_NAME)
 
-    def link(self, tag):
-        return absolute_url(tag.get_absolute_url())
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url())
 
-    def articles(self, tag):
-        return Article.objects.published().filter(tags=tag)
+    def articles(self, obj):
+        return Article.objects.published().filter(**{self.article_lookup: obj})
+
+
+class TagFeed(NamedPageFeed):
+    """The latest articles under one tag."""
+
+    named_page_model, article_lookup = Tag, "tags"
+    url_name = "articles:tag-feed"
+    description_format = "The latest articles tagged {name} on {site}."
 
 
 TagAtomFeed = atom_variant(TagFeed, "articles:tag-feed-atom")
 
 
-class AuthorFeed(LatestArticlesFeed):
+class AuthorFeed(NamedPageFeed):
     """The latest articles by one author."""
 
+    named_page_model, article_lookup = Author, "author"
     url_name = "articles:author-feed"
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def url_kwargs(self, author):
-        return {"slug": author.slug}
-
-    def title(self, author):
-        return f"{author.name} | {settings.SITE_NAME}"
-
-    def description(self, author):
-        return f"The latest articles by {author.name} on {settings.SITE_NAME}."
-
-    def link(self, author):
-        return absolute_url(author.get_absolute_url())
-
-    def articles(self, author):
-        return Article.objects.published().filter(author=author)
+    description_format = "The latest articles by {name} on {site}."
 
 
 AuthorAtomFeed = atom_variant(AuthorFeed, "articles:author-feed-atom")

@@ -53,7 +53,23 @@ class ShownToReaders(models.Model):
         return super().delete(**kwargs)
 
 
-class Author(ShownToReaders):
+class NamedPage(ShownToReaders):
+    """A tag or an author: known by its name, with a page of its articles at the URL named `url_name`."""
+
+    url_name = None  # set by each model
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
+
+
+class Author(NamedPage):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     bio = models.TextField(blank=True, max_length=1000, help_text="Shown in the “About the Author” box.")
@@ -67,29 +83,13 @@ class Author(ShownToReaders):
         limit_choices_to={"is_staff": True},
         help_text="The staff account that writes as this author: its articles are theirs to edit.",
     )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+    url_name = "articles:author"
 
 
-class Tag(ShownToReaders):
+class Tag(NamedPage):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+    url_name = "articles:tag"
 
 
 class ArticleQuerySet(models.QuerySet):

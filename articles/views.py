@@ -54,26 +54,38 @@ class ArticleDetailView(DetailView):
         )
 
 
-class TagArticleListView(ArticleListView):
+class NamedPageArticleListView(ArticleListView):
+    """The articles of one tag or author, found by the slug in the URL, with the addresses of its feeds."""
+
+    named_page_model = None  # Tag or Author
+    article_lookup = None  # how an article names it
+    rss_feed = atom_feed = None  # the URL names of its feeds
+
+    def get_queryset(self):
+        self.named_page = get_object_or_404(self.named_page_model, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(**{self.article_lookup: self.named_page})
+
+    def get_context_data(self, **kwargs):
+        slug = {"slug": self.named_page.slug}
+        return super().get_context_data(
+            named_page=self.named_page,
+            **{self.named_page_model._meta.model_name: self.named_page},  # "tag" or "author" in the template
+            rss_url=reverse(self.rss_feed, kwargs=slug),
+            atom_url=reverse(self.atom_feed, kwargs=slug),
+            **kwargs,
+        )
+
+
+class TagArticleListView(NamedPageArticleListView):
     template_name = "articles/tag_detail.html"
-
-    def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+    named_page_model, article_lookup = Tag, "tags"
+    rss_feed, atom_feed = "articles:tag-feed", "articles:tag-feed-atom"
 
 
-class AuthorArticleListView(ArticleListView):
+class AuthorArticleListView(NamedPageArticleListView):
     template_name = "articles/author_detail.html"
-
-    def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(author=self.author)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+    named_page_model, article_lookup = Author, "author"
+    rss_feed, atom_feed = "articles:author-feed", "articles:author-feed-atom"
 
 
 @method_decorator(public_page, name="dispatch")

@@ -33,6 +33,13 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def site_url(settings):
+    """A public address unlike the test client's host, so links can only have come from SITE_URL."""
+    settings.SITE_URL = "https://news.example.org"
+    return settings.SITE_URL
+
+
+@pytest.fixture
 def uncached(settings):
     """Pages rendered for every request, as for a reader the page cache does not serve."""
     settings.PAGE_CACHE_SECONDS = 0

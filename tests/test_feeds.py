@@ -6,13 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author
 
-SITE_URL = "https://news.example.org"
-
-
-@pytest.fixture(autouse=True)
-def site_url(settings):
-    """A public address unlike the test client's host, so links can only have come from SITE_URL."""
-    settings.SITE_URL = SITE_URL
+pytestmark = pytest.mark.usefixtures("site_url")
 
 
 def parse(client, url):
@@ -24,7 +18,7 @@ def parse(client, url):
 
 
 @pytest.mark.parametrize(("url", "version"), [("/feed/", "rss20"), ("/feed/atom/", "atom10")])
-def test_site_feeds_are_valid_and_describe_each_article_fully(client, make_article, make_tag, url, version):
+def test_site_feeds_are_valid_and_describe_each_article_fully(client, make_article, make_tag, url, version, site_url):
     courts, transport = make_tag("Courts"), make_tag("Transport")
     body = '<p>The trial <a href="/tags/courts/">continues</a>.</p><img src="/media/x.jpg" alt="">'
     article = make_article("Tram fraud trial opens", tags=[courts, transport], standfirst="Two men deny it.",
@@ -32,18 +26,18 @@ def test_site_feeds_are_valid_and_describe_each_article_fully(client, make_artic
     response, feed = parse(client, url)
     assert feed.version == version
     assert feed.feed.title == "Newsroom"
-    assert feed.feed.link == f"{SITE_URL}/"
+    assert feed.feed.link == f"{site_url}/"
     entry = feed.entries[0]
     assert entry.title == "Tram fraud trial opens"
-    assert entry.link == f"{SITE_URL}/articles/tram-fraud-trial-opens/"
+    assert entry.link == f"{site_url}/articles/tram-fraud-trial-opens/"
     assert entry.id == f"tag:news.example.org,{article.created_at:%Y-%m-%d}:article:{article.pk}"
     assert entry.published_parsed[:6] == article.published_at.utctimetuple()[:6]
     assert entry.author == "Ada Reporter"
     assert sorted(tag.term for tag in entry.tags) == ["Courts", "Transport"]
     assert entry.summary == "Two men deny it."
     content = entry.content[0].value
-    assert f'<a href="{SITE_URL}/tags/courts/">continues</a>' in content
-    assert f'src="{SITE_URL}/media/x.jpg"' in content
+    assert f'<a href="{site_url}/tags/courts/">continues</a>' in content
+    assert f'src="{site_url}/media/x.jpg"' in content
     assert "testserver" not in response.text
 
 
@@ -83,7 +77,7 @@ def test_feeds_leave_out_drafts_and_scheduled_articles(client, make_article, mak
 
 
 @pytest.mark.parametrize("suffix", ["", "atom/"])
-def test_tag_and_author_feeds_hold_only_their_own_articles(client, make_article, make_tag, suffix):
+def test_tag_and_author_feeds_hold_only_their_own_articles(client, make_article, make_tag, suffix, site_url):
     courts = make_tag("Courts")
     other = Author.objects.create(name="Ola Other", slug="ola-other")
     make_article("Court story", tags=[courts])
@@ -91,7 +85,7 @@ def test_tag_and_author_feeds_hold_only_their_own_articles(client, make_article,
     _, tag_feed = parse(client, f"/tags/courts/feed/{suffix}")
     assert [entry.title for entry in tag_feed.entries] == ["Court story"]
     assert tag_feed.feed.title == "Courts | Newsroom"
-    assert tag_feed.feed.link == f"{SITE_URL}/tags/courts/"
+    assert tag_feed.feed.link == f"{site_url}/tags/courts/"
     _, author_feed = parse(client, f"/authors/ola-other/feed/{suffix}")
     assert [entry.title for entry in author_feed.entries] == ["Other author's story"]
     assert client.get(f"/tags/no-such-tag/feed/{suffix}").status_code == 404

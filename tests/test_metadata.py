@@ -9,12 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.demo.images import illustration
 
-SITE_URL = "https://news.example.org"
-
-
-@pytest.fixture(autouse=True)
-def site_url(settings):
-    settings.SITE_URL = SITE_URL
+pytestmark = pytest.mark.usefixtures("site_url")
 
 
 class PageHead(HTMLParser):
@@ -71,14 +66,14 @@ def illustrated_article(make_article, make_tag):
 
 
 def test_every_reader_page_has_a_title_a_description_and_an_absolute_canonical_url(client, illustrated_article,
-                                                                                   author):
+                                                                                   author, site_url):
     pages = {
-        "/": f"{SITE_URL}/",
-        illustrated_article.get_absolute_url(): f"{SITE_URL}/articles/harbour-swap-agreed/",
-        "/tags/harbour/": f"{SITE_URL}/tags/harbour/",
-        author.get_absolute_url(): f"{SITE_URL}/authors/ada-reporter/",
-        "/search/?q=harbour": f"{SITE_URL}/search/?q=harbour",
-        "/search/": f"{SITE_URL}/search/",
+        "/": f"{site_url}/",
+        illustrated_article.get_absolute_url(): f"{site_url}/articles/harbour-swap-agreed/",
+        "/tags/harbour/": f"{site_url}/tags/harbour/",
+        author.get_absolute_url(): f"{site_url}/authors/ada-reporter/",
+        "/search/?q=harbour": f"{site_url}/search/?q=harbour",
+        "/search/": f"{site_url}/search/",
     }
     for url, canonical in pages.items():
         head = head_of(client, url)
@@ -87,18 +82,19 @@ def test_every_reader_page_has_a_title_a_description_and_an_absolute_canonical_u
         assert head.canonical() == [canonical], url
 
 
-def test_canonical_url_of_a_later_page_keeps_its_number_and_drops_other_parameters(client, make_article, settings):
+def test_canonical_url_of_a_later_page_keeps_its_number_and_drops_other_parameters(client, make_article, settings,
+                                                                                    site_url):
     settings.ARTICLES_PER_PAGE = 1
     make_article("One")
     make_article("Two")
-    assert head_of(client, "/?page=2&utm_source=x").canonical() == [f"{SITE_URL}/?page=2"]
-    assert head_of(client, "/?utm_source=x").canonical() == [f"{SITE_URL}/"]
+    assert head_of(client, "/?page=2&utm_source=x").canonical() == [f"{site_url}/?page=2"]
+    assert head_of(client, "/?utm_source=x").canonical() == [f"{site_url}/"]
 
 
-def test_article_page_has_open_graph_and_twitter_card_tags(client, illustrated_article):
+def test_article_page_has_open_graph_and_twitter_card_tags(client, illustrated_article, site_url):
     head = head_of(client, illustrated_article.get_absolute_url())
-    url = f"{SITE_URL}/articles/harbour-swap-agreed/"
-    image = f"{SITE_URL}{illustrated_article.image.url}"
+    url = f"{site_url}/articles/harbour-swap-agreed/"
+    image = f"{site_url}{illustrated_article.image.url}"
     published = illustrated_article.published_at.replace(microsecond=0).isoformat()
     assert head.first("description") == "The council and the port trade land."
     assert head.first("og:type") == "article"
@@ -110,7 +106,7 @@ def test_article_page_has_open_graph_and_twitter_card_tags(client, illustrated_a
     assert head.first("og:site_name") == "Newsroom"
     assert head.first("article:published_time") == published
     assert head.first("article:modified_time") == published
-    assert head.first("article:author") == f"{SITE_URL}/authors/ada-reporter/"
+    assert head.first("article:author") == f"{site_url}/authors/ada-reporter/"
     assert head.meta["article:tag"] == ["Harbour", "Mayor Ines Okafor"]
     assert head.first("twitter:card") == "summary_large_image"
     assert head.first("twitter:title") == "Harbour swap agreed"
@@ -137,21 +133,21 @@ def json_ld(head):
     return json.loads(blocks[0])
 
 
-def test_news_article_json_ld_parses_and_matches_the_article(client, illustrated_article):
+def test_news_article_json_ld_parses_and_matches_the_article(client, illustrated_article, site_url):
     data = json_ld(head_of(client, illustrated_article.get_absolute_url()))
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Harbour swap agreed"
     assert data["description"] == "The council and the port trade land."
-    assert data["url"] == data["mainEntityOfPage"]["@id"] == f"{SITE_URL}/articles/harbour-swap-agreed/"
-    assert data["image"] == [f"{SITE_URL}{illustrated_article.image.url}"]
+    assert data["url"] == data["mainEntityOfPage"]["@id"] == f"{site_url}/articles/harbour-swap-agreed/"
+    assert data["image"] == [f"{site_url}{illustrated_article.image.url}"]
     published = illustrated_article.published_at.replace(microsecond=0)
     assert datetime.fromisoformat(data["datePublished"]) == published
     assert datetime.fromisoformat(data["dateModified"]) == published
-    assert data["author"] == [{"@type": "Person", "name": "Ada Reporter", "url": f"{SITE_URL}/authors/ada-reporter/"}]
+    assert data["author"] == [{"@type": "Person", "name": "Ada Reporter", "url": f"{site_url}/authors/ada-reporter/"}]
     assert data["publisher"]["@type"] == "Organization"
     assert data["publisher"]["name"] == "Newsroom"
-    assert data["publisher"]["logo"]["url"] == f"{SITE_URL}/static/img/logo.png"
+    assert data["publisher"]["logo"]["url"] == f"{site_url}/static/img/logo.png"
     assert data["keywords"] == ["Harbour", "Mayor Ines Okafor"]
     assert finders.find("img/logo.png")
 

@@ -17,6 +17,15 @@ def posted(body="I was at the meeting and agree."):
     return Comment.objects.get(body=body)
 
 
+@pytest.fixture
+def sent_reply(send_reply):
+    """Sends a reply with this body through the form and returns the comment stored for it."""
+    def send(body, **fields):
+        send_reply(body=body, **fields)
+        return posted(body)
+    return send
+
+
 def test_by_default_every_new_comment_is_held_with_its_reason(send_reply):
     send_reply()
     comment = posted()
@@ -51,35 +60,30 @@ def test_a_comment_with_more_links_than_the_limit_is_held(settings, send_reply, 
     assert comment.reason_kind == (Kind.LINKS if reason else "")
 
 
-def test_links_typed_as_markup_count_too(settings, send_reply):
+def test_links_typed_as_markup_count_too(settings, sent_reply):
     settings.COMMENTS_HOLD_ALL = False
     settings.COMMENTS_MAX_LINKS = 0
-    send_reply(body='Read <a href="https://example.org/">this</a>.')
-    assert posted('Read <a href="https://example.org/">this</a>.').reason == "held: 1 links (limit 0)"
+    assert sent_reply('Read <a href="https://example.org/">this</a>.').reason == "held: 1 links (limit 0)"
 
 
-def test_a_watchlist_word_holds_a_comment_and_names_the_word(settings, make_word_rule, send_reply):
+def test_a_watchlist_word_holds_a_comment_and_names_the_word(settings, make_word_rule, sent_reply):
     settings.COMMENTS_HOLD_ALL = False
     make_word_rule("lawsuit")
 
-    send_reply(body="There will be a L.A.W.S.U.I.T about this.")
-
-    comment = posted("There will be a L.A.W.S.U.I.T about this.")
+    comment = sent_reply("There will be a L.A.W.S.U.I.T about this.")
     assert (comment.status, comment.reason, comment.reason_kind) == (
         Status.PENDING, "held: watchlist word 'lawsuit'", Kind.WATCHLIST)
 
 
-def test_a_watchlist_word_is_reported_rather_than_the_hold_all_rule(make_word_rule, send_reply):
+def test_a_watchlist_word_is_reported_rather_than_the_hold_all_rule(make_word_rule, sent_reply):
     make_word_rule("lawsuit")
-    send_reply(body="A lawsuit is coming.")
-    assert posted("A lawsuit is coming.").reason == "held: watchlist word 'lawsuit'"
+    assert sent_reply("A lawsuit is coming.").reason == "held: watchlist word 'lawsuit'"
 
 
-def test_a_watchlist_word_inside_a_longer_word_does_not_hold(settings, make_word_rule, send_reply):
+def test_a_watchlist_word_inside_a_longer_word_does_not_hold(settings, make_word_rule, sent_reply):
     settings.COMMENTS_HOLD_ALL = False
     make_word_rule("press")
-    send_reply(body="I run my blog on WordPress.")
-    assert posted("I run my blog on WordPress.").status == Status.APPROVED
+    assert sent_reply("I run my blog on WordPress.").status == Status.APPROVED
 
 
 def test_a_blocklist_word_in_the_name_sends_the_comment_to_spam_quietly(client, article, make_word_rule, send_reply):
@@ -194,11 +198,10 @@ def test_a_strict_tag_can_lower_the_link_limit(settings, make_article, make_tag,
     assert posted("Source: https://example.org/ruling").reason == "held: 1 links (limit 0)"
 
 
-def test_every_rule_gives_way_to_a_ban(make_ban, make_word_rule, send_reply):
+def test_every_rule_gives_way_to_a_ban(make_ban, make_word_rule, sent_reply):
     make_word_rule("lawsuit")
     make_ban("rita@example.org")
-    send_reply(body="A lawsuit https://a.example https://b.example https://c.example")
-    assert posted("A lawsuit https://a.example https://b.example https://c.example").reason_kind == Kind.BANNED
+    assert sent_reply("A lawsuit https://a.example https://b.example https://c.example").reason_kind == Kind.BANNED
 
 
 def test_the_queue_can_be_filtered_by_reason(client, moderator, make_word_rule, send_reply):
@@ -248,9 +251,8 @@ class TestTrust:
         send_reply(by=Client(), body="Pretending to be Rita.", email="rita@example.org")
         assert posted("Pretending to be Rita.").reason == "held: every new comment is held"
 
-    def test_proof_from_another_commenters_browser_does_not_carry_over_to_an_email(self, returning, send_reply):
-        send_reply(body="Rita's browser, Mallory's email.", email="mallory@example.org")
-        assert posted("Rita's browser, Mallory's email.").status == Status.PENDING
+    def test_proof_from_another_commenters_browser_does_not_carry_over_to_an_email(self, returning, sent_reply):
+        assert sent_reply("Rita's browser, Mallory's email.", email="mallory@example.org").status == Status.PENDING
 
     def test_a_forged_proof_cookie_is_ignored(self, returning, article, send_reply):
         stranger = Client()
@@ -258,45 +260,39 @@ class TestTrust:
         send_reply(by=stranger, body="With a forged cookie.")
         assert posted("With a forged cookie.").status == Status.PENDING
 
-    def test_trust_is_off_by_default(self, settings, returning, send_reply):
+    def test_trust_is_off_by_default(self, settings, returning, sent_reply):
         settings.COMMENTS_TRUST_AFTER = 0
-        send_reply(body="My second comment.")
-        assert posted("My second comment.").status == Status.PENDING
+        assert sent_reply("My second comment.").status == Status.PENDING
 
-    def test_trust_needs_the_number_of_approved_comments_set(self, settings, returning, send_reply):
+    def test_trust_needs_the_number_of_approved_comments_set(self, settings, returning, sent_reply):
         settings.COMMENTS_TRUST_AFTER = 2
-        send_reply(body="My second comment.")
-        assert posted("My second comment.").status == Status.PENDING
+        assert sent_reply("My second comment.").status == Status.PENDING
 
     def test_spam_posted_under_the_email_from_elsewhere_does_not_take_the_trust_away(self, returning, make_comment,
-                                                                                    send_reply):
+                                                                                    send_reply, sent_reply):
         make_comment("Spam from a stranger.", email="RITA@example.org", status=Status.SPAM)
         send_reply(by=Client(), body="More spam from a stranger.", email="rita@example.org")
         decide(Comment.objects.filter(body="More spam from a stranger."), status=Status.SPAM, by=None)
 
-        send_reply(body="My second comment.", remember="on")
-
-        assert posted("My second comment.").reason_kind == Kind.TRUSTED
+        assert sent_reply("My second comment.", remember="on").reason_kind == Kind.TRUSTED
 
     @pytest.mark.parametrize("status", [Status.SPAM, Status.REJECTED])
     def test_a_comment_of_the_browsers_own_refused_by_a_moderator_loses_the_trust(self, settings, returning,
-                                                                                   moderator, send_reply, status):
+                                                                                   moderator, send_reply, sent_reply,
+                                                                                   status):
         settings.COMMENTS_RATE_LIMIT = 100
         send_reply(body="Something nasty.", remember="on")
         decide(Comment.objects.filter(body="Something nasty."), status=status, by=moderator)
         for n in range(25):  # more comments, which must not push the refused one out of the proof
             send_reply(body=f"Later comment {n}.", remember="on")
 
-        send_reply(body="Trying again.", remember="on")
+        assert sent_reply("Trying again.", remember="on").status == Status.PENDING
 
-        assert posted("Trying again.").status == Status.PENDING
-
-    def test_an_approval_by_a_rule_does_not_earn_trust(self, settings, client, send_reply):
+    def test_an_approval_by_a_rule_does_not_earn_trust(self, settings, client, send_reply, sent_reply):
         settings.COMMENTS_HOLD_ALL = False
         send_reply(body="Published by no one.", remember="on")
         settings.COMMENTS_HOLD_ALL = True
-        send_reply(body="My second comment.")
-        assert posted("My second comment.").status == Status.PENDING
+        assert sent_reply("My second comment.").status == Status.PENDING
 
     def test_trust_does_not_pass_a_strict_tag_or_a_watchlist_word(self, returning, make_word_rule, make_tag,
                                                                   make_article, send_reply):

@@ -6,13 +6,8 @@ from django.utils import timezone
 
 from articles.models import Article, Author
 
-SITE_URL = "https://news.example.org"
+pytestmark = pytest.mark.usefixtures("site_url")
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
-
-
-@pytest.fixture(autouse=True)
-def site_url(settings):
-    settings.SITE_URL = SITE_URL
 
 
 def parse(client, url):
@@ -31,18 +26,18 @@ def lastmods(root):
             for url in root.iterfind("sm:url", NS)}
 
 
-def test_sitemap_index_points_to_every_section_on_the_public_address(client, article):
+def test_sitemap_index_points_to_every_section_on_the_public_address(client, article, site_url):
     root = parse(client, "/sitemap.xml")
     assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
     assert [element.text for element in root.iterfind("sm:sitemap/sm:loc", NS)] == [
-        f"{SITE_URL}/sitemap-articles.xml", f"{SITE_URL}/sitemap-tags.xml", f"{SITE_URL}/sitemap-authors.xml",
-        f"{SITE_URL}/sitemap-news.xml",
+        f"{site_url}/sitemap-articles.xml", f"{site_url}/sitemap-tags.xml", f"{site_url}/sitemap-authors.xml",
+        f"{site_url}/sitemap-news.xml",
     ]
     for url in root.iterfind("sm:sitemap/sm:loc", NS):
-        assert client.get(url.text.removeprefix(SITE_URL)).status_code == 200
+        assert client.get(url.text.removeprefix(site_url)).status_code == 200
 
 
-def test_article_sitemap_lists_only_published_articles_with_their_last_change(client, make_article):
+def test_article_sitemap_lists_only_published_articles_with_their_last_change(client, make_article, site_url):
     plain = make_article("Plain story")
     corrected = make_article("Corrected story")
     corrected.body = "<p>A corrected figure.</p>"
@@ -51,29 +46,29 @@ def test_article_sitemap_lists_only_published_articles_with_their_last_change(cl
     make_article("In review story", status=Article.Status.REVIEW, published_at=None)
     make_article("Scheduled story", published_at=timezone.now() + timedelta(hours=1))
     dates = lastmods(parse(client, "/sitemap-articles.xml"))
-    assert set(dates) == {f"{SITE_URL}/articles/plain-story/", f"{SITE_URL}/articles/corrected-story/"}
-    assert dates[f"{SITE_URL}/articles/plain-story/"] == plain.published_at.replace(microsecond=0).isoformat()
-    assert dates[f"{SITE_URL}/articles/corrected-story/"] == corrected.revised_at.replace(microsecond=0).isoformat()
+    assert set(dates) == {f"{site_url}/articles/plain-story/", f"{site_url}/articles/corrected-story/"}
+    assert dates[f"{site_url}/articles/plain-story/"] == plain.published_at.replace(microsecond=0).isoformat()
+    assert dates[f"{site_url}/articles/corrected-story/"] == corrected.revised_at.replace(microsecond=0).isoformat()
 
 
-def test_tag_and_author_sitemaps_list_only_those_with_published_articles(client, make_article, make_tag):
+def test_tag_and_author_sitemaps_list_only_those_with_published_articles(client, make_article, make_tag, site_url):
     make_article("Court story", tags=[make_tag("Courts")])
     hidden_author = Author.objects.create(name="Hidden Hal", slug="hidden-hal")
     make_article("Draft story", status=Article.Status.DRAFT, published_at=None, tags=[make_tag("Secrets")],
                  author=hidden_author)
     make_tag("Unused")
-    assert locations(parse(client, "/sitemap-tags.xml")) == [f"{SITE_URL}/tags/courts/"]
-    assert locations(parse(client, "/sitemap-authors.xml")) == [f"{SITE_URL}/authors/ada-reporter/"]
+    assert locations(parse(client, "/sitemap-tags.xml")) == [f"{site_url}/tags/courts/"]
+    assert locations(parse(client, "/sitemap-authors.xml")) == [f"{site_url}/authors/ada-reporter/"]
 
 
-def test_news_sitemap_lists_only_articles_of_the_last_two_days(client, make_article):
+def test_news_sitemap_lists_only_articles_of_the_last_two_days(client, make_article, site_url):
     recent = make_article('Fish & chips "at dawn"', slug="fish-chips",
                           published_at=timezone.now() - timedelta(hours=47))
     make_article("Old story", published_at=timezone.now() - timedelta(days=2, hours=1))
     make_article("Draft story", status=Article.Status.DRAFT, published_at=None)
     make_article("Scheduled story", published_at=timezone.now() + timedelta(hours=1))
     root = parse(client, "/sitemap-news.xml")
-    assert locations(root) == [f"{SITE_URL}/articles/fish-chips/"]
+    assert locations(root) == [f"{site_url}/articles/fish-chips/"]
     news = root.find("sm:url/news:news", NS)
     assert news.findtext("news:publication/news:name", namespaces=NS) == "Newsroom"
     assert news.findtext("news:publication/news:language", namespaces=NS) == "en"
@@ -90,7 +85,7 @@ def test_sitemaps_are_valid_and_empty_before_anything_is_published(client, db):
     assert client.get("/sitemap-articles.xml?p=abc").status_code == 404
 
 
-def test_robots_txt_keeps_crawlers_out_of_the_admin_and_search_and_points_to_the_sitemap(client, db):
+def test_robots_txt_keeps_crawlers_out_of_the_admin_and_search_and_points_to_the_sitemap(client, db, site_url):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.text.splitlines() == [
@@ -98,5 +93,5 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin_and_search_and_points_to_the
         "Disallow: /admin/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {SITE_URL}/sitemap.xml",
+        f"Sitemap: {site_url}/sitemap.xml",
     ]

@@ -14,12 +14,19 @@ from comments.models import Ban, Comment
 
 BAN_PAGE_LISTED = 100
 
+# What the moderator is told a decision did, in the singular and the plural.
+DECIDED = {
+    Comment.Status.APPROVED: ("%d comment approved.", "%d comments approved."),
+    Comment.Status.REJECTED: ("%d comment rejected.", "%d comments rejected."),
+    Comment.Status.SPAM: ("%d comment marked as spam.", "%d comments marked as spam."),
+}
+
 
 class ModerationActionsMixin:
     """For CommentAdmin: approve, reject, spam, picks and bans, gated by the moderate and ban permissions."""
 
     def moderate(self, request, queryset, status, reason=""):
-        """Apply one decision to the selected comments and tell the moderator about replies it refused.
+        """Apply one decision to the selected comments and tell the moderator what it did and which replies it refused.
 
         A selection larger than COMMENTS_BULK_TASK_THRESHOLD is decided by the task queue, its progress shown on
         the queue page and under Bulk decisions.
@@ -33,7 +40,7 @@ class ModerationActionsMixin:
                 "%d reply was not approved because the comment it answers is not approved.",
                 "%d replies were not approved because the comments they answer are not approved.", count,
             ) % count, messages.WARNING)
-        return outcome
+        self.report(request, outcome, status)
 
     def say_queued(self, request, job):
         url = reverse("admin:comments_bulkdecision_change", args=[job.pk])
@@ -41,26 +48,23 @@ class ModerationActionsMixin:
             '{} comments will be decided in the background. <a href="{}">Follow its progress</a>.',
             intcomma(job.total), url))
 
-    def report(self, request, outcome, singular, plural):
+    def report(self, request, outcome, status):
         """Say how many comments a decision changed; a queued one has said what it will do."""
         if outcome.job is None:
+            singular, plural = DECIDED[status]
             self.message_user(request, ngettext(singular, plural, len(outcome)) % len(outcome))
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve(self, request, queryset):
-        outcome = self.moderate(request, queryset, Comment.Status.APPROVED)
-        self.report(request, outcome, "%d comment approved.", "%d comments approved.")
+        self.moderate(request, queryset, Comment.Status.APPROVED)
 
     @admin.action(description="Reject selected comments (with the rejection reason chosen)", permissions=["moderate"])
     def reject(self, request, queryset):
-        reason = request.POST.get("rejection_reason", "")
-        outcome = self.moderate(request, queryset, Comment.Status.REJECTED, reason)
-        self.report(request, outcome, "%d comment rejected.", "%d comments rejected.")
+        self.moderate(request, queryset, Comment.Status.REJECTED, request.POST.get("rejection_reason", ""))
 
     @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        outcome = self.moderate(request, queryset, Comment.Status.SPAM)
-        self.report(request, outcome, "%d comment marked as spam.", "%d comments marked as spam.")
+        self.moderate(request, queryset, Comment.Status.SPAM)
 
     @admin.action(description="Mark selected comments as editors' picks", permissions=["moderate"])
     def mark_pick(self, request, queryset):
@@ -112,7 +116,7 @@ class ModerationActionsMixin:
         if outcome is not None and outcome.job is not None:
             self.say_queued(request, outcome.job)
         elif outcome is not None:
-            self.report(request, outcome, "%d comment marked as spam.", "%d comments marked as spam.")
+            self.report(request, outcome, Comment.Status.SPAM)
         elif mark_spam:
             self.message_user(request, "The selected comments were not marked as spam: you may ban but not "
                               "moderate.", messages.WARNING)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.core import signing
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.text import Truncator
 
 from articles.models import Article
@@ -112,28 +112,34 @@ class ReasonFilter(admin.SimpleListFilter):
         return queryset.filter(reason_kind=self.value()) if self.value() else queryset
 
 
-class ReportedFilter(admin.SimpleListFilter):
+class SplitFilter(admin.SimpleListFilter):
+    """Splits the rows in two: the first choice shows those that meet `condition()`, the second the rest."""
+
+    split = []  # [(value, label) of the rows that meet the condition, (value, label) of the rest]
+
+    def lookups(self, request, model_admin):
+        return self.split
+
+    def queryset(self, request, queryset):
+        (meets, _), (rest, _) = self.split
+        condition = self.condition()
+        return {meets: queryset.filter(condition), rest: queryset.exclude(condition)}.get(self.value(), queryset)
+
+
+class ReportedFilter(SplitFilter):
     title = "reader reports"
     parameter_name = "reported"
+    split = [("yes", "Reported"), ("no", "Not reported")]
 
-    def lookups(self, request, model_admin):
-        return [("yes", "Reported"), ("no", "Not reported")]
-
-    def queryset(self, request, queryset):
-        reported = Exists(Report.objects.filter(comment=OuterRef("pk")))
-        return {"yes": queryset.filter(reported), "no": queryset.exclude(reported)}.get(self.value(), queryset)
+    def condition(self):
+        return Exists(Report.objects.filter(comment=OuterRef("pk")))
 
 
-class BanStateFilter(admin.SimpleListFilter):
-    title = "state"
-    parameter_name = "state"
+class BanStateFilter(SplitFilter):
+    title = parameter_name = "state"
+    split = [("active", "In force"), ("ended", "Lifted or expired")]
 
-    def lookups(self, request, model_admin):
-        return [("active", "In force"), ("ended", "Lifted or expired")]
-
-    def queryset(self, request, queryset):
-        active = Ban.objects.active().values("pk")
-        return {"active": queryset.filter(pk__in=active), "ended": queryset.exclude(pk__in=active)}.get(
-            self.value(), queryset)
+    def condition(self):
+        return Q(pk__in=Ban.objects.active().values("pk"))
 
 
