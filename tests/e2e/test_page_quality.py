@@ -92,12 +92,14 @@ LIGHTHOUSE_EXEMPT = {"search": {"is-crawlable"}}
 def lighthouse_shortfalls(url, report_path, exempt=()):
     """Lighthouse (mobile) on `url`: each category below 100, as Lighthouse rounds it, with the audits that
     cost it points. Audits in `exempt` are left out of their category's score."""
-    subprocess.run(
+    run = subprocess.run(
         [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report_path}", "--form-factor=mobile",
          f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
          f"--chrome-flags=--headless=new {' '.join(CHROMIUM_ARGS)}"],
-        env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, capture_output=True, timeout=180,
+        env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True, timeout=180,
     )
+    if run.returncode != 0:  # Lighthouse or its Chromium gave up (seen on a busy machine): a failed try, not a score
+        return {"lighthouse run": (0, [run.stderr.strip()[-500:]])}
     report = json.loads(report_path.read_text())
     shortfalls = {}
     for name, category in report["categories"].items():
