@@ -80,9 +80,7 @@ def public_page(view):
             response = HttpResponse(content, content_type=content_type)
             response["ETag"] = etag  # computed once, when the page was stored
             return _revalidated(request, response, seconds)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+        response = _rendered(view(request, *args, **kwargs))
         if response.status_code == 200 and not response.cookies and not response.streaming:
             set_response_etag(response)
             _cache_set(key, (response.content, response["Content-Type"], response["ETag"]), seconds)
@@ -107,6 +105,11 @@ def _key(request):
     return f"page:{current_generation()}:{request.get_host()}:{path}"
 
 
+def _rendered(response):
+    """A template response rendered now, so that its content can be kept and its ETag computed."""
+    return response.render() if callable(getattr(response, "render", None)) else response
+
+
 def _private(response):
     patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
     return response
@@ -116,8 +119,7 @@ def _revalidated(request, response, seconds):
     """The response with its validator and freshness, or 304 Not Modified if the reader already has it."""
     if response.status_code != 200 or response.cookies:
         return _private(response)
-    if hasattr(response, "render") and callable(response.render):
-        response = response.render()
+    response = _rendered(response)
     if seconds:
         response["Cache-Control"] = f"public, max-age={seconds}"
     else:

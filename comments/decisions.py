@@ -41,8 +41,7 @@ def decide(comments, *, status, by, reason=""):
     recorded with a rejection.
     """
     Status = Comment.Status
-    if status not in Status.values:
-        raise ValueError(f"Unknown comment status: {status!r}")
+    _check_status(status)
     rejection_reason = reason if status == Status.REJECTED and reason in Concern.values else ""
     with transaction.atomic():
         chosen = list(comments.select_related("article", "parent").order_by("created_at", "pk"))
@@ -117,6 +116,11 @@ def ban_commenters(comments, *, kind, by, reason="", expires_at=None, mark_spam=
     return bans, outcome
 
 
+def _check_status(status):
+    if status not in Comment.Status.values:
+        raise ValueError(f"Unknown comment status: {status!r}")
+
+
 def _parent_is_shown(comment, approved_with):
     return comment.parent is None or comment.parent.is_approved or comment.parent_id in approved_with
 
@@ -157,8 +161,7 @@ def decide_or_queue(comments, *, status, by, reason=""):
 
 def decide_later(comments, *, status, by, reason=""):
     """Queue a decision on many comments, taken a batch at a time by the task queue; returns its progress record."""
-    if status not in Comment.Status.values:
-        raise ValueError(f"Unknown comment status: {status!r}")
+    _check_status(status)
     ids = list(comments.order_by("created_at", "pk").values_list("pk", flat=True))  # parents before replies
     job = BulkDecision.objects.create(status=status, reason=reason, decided_by=by, comment_ids=ids)
     transaction.on_commit(partial(tasks.continue_bulk_decision.enqueue, job.pk))
@@ -214,8 +217,7 @@ def staff_reply(parent, *, body, by):
         reply = Comment(article=parent.article, parent=parent, body=body, name=staff_name(by)[:80],
                         email=staff_email(by), user=by, status=Comment.Status.APPROVED, created_at=now,
                         moderated_at=now, moderated_by=by, reason=STAFF_REPLY_REASON)
-        reply.save()
-        pagecache.invalidate()
+        reply.save()  # approved, so it starts a new page generation
         _record(by, [(reply, "Published a staff reply.")])
         transaction.on_commit(partial(tasks.send_commenter_notices.enqueue, [reply.pk]))
     return reply
