@@ -49,8 +49,9 @@ class ShownToReaders(models.Model):
         pagecache.invalidate()
 
     def delete(self, **kwargs):
-        pagecache.invalidate()
-        return super().delete(**kwargs)
+        deleted = super().delete(**kwargs)
+        pagecache.invalidate()  # after the row is gone, so no reader caches it under the new generation
+        return deleted
 
 
 class NamedPage(ShownToReaders):

@@ -38,8 +38,20 @@ def invalidate():
         PageGeneration.objects.get_or_create(pk=1, defaults={"number": 1, "next_change_at": next_change_at})
 
 
-def current_generation():
-    """The generation readers see now; a scheduled article whose time has come starts a new one."""
+def current_generation(request=None):
+    """The generation readers see now; a scheduled article whose time has come starts a new one.
+
+    Read once per request when `request` is given (public_page reads it first, the view again).
+    """
+    if request is not None and hasattr(request, "page_generation"):
+        return request.page_generation
+    generation = _read_generation()
+    if request is not None:
+        request.page_generation = generation
+    return generation
+
+
+def _read_generation():
     from articles.models import PageGeneration
 
     # Plain SQL: on a page served from the cache, building this query with the ORM costs more than running it.
@@ -76,14 +88,12 @@ def public_page(view):
         key = _key(request)
         stored = _cache_get(key)
         if stored is not None:
-            content, content_type, etag = stored
-            response = HttpResponse(content, content_type=content_type)
-            response["ETag"] = etag  # computed once, when the page was stored
-            return _revalidated(request, response, seconds)
+            content, headers = stored  # with the ETag computed once, when the page was stored
+            return _revalidated(request, HttpResponse(content, headers=headers), seconds)
         response = _rendered(view(request, *args, **kwargs))
         if response.status_code == 200 and not response.cookies and not response.streaming:
             set_response_etag(response)
-            _cache_set(key, (response.content, response["Content-Type"], response["ETag"]), seconds)
+            _cache_set(key, (response.content, dict(response.headers)), seconds)
         return _revalidated(request, response, seconds)
     return cached_view
 
@@ -102,7 +112,7 @@ def cached_fragment(name, *parts, render, generation=None, timeout=FRAGMENT_SECO
 
 def _key(request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{current_generation()}:{request.get_host()}:{path}"
+    return f"page:{current_generation(request)}:{request.get_host()}:{path}"
 
 
 def _rendered(response):

@@ -1,4 +1,4 @@
-"""The publishing workflow: journalists submit, editors publish, schedule and unpublish.
+"""The publishing workflow: journalists submit, editors publish (now or at a set time) and unpublish.
 
 Each move saves the article one by one, so that each is a revision with its author and reason.
 """
@@ -25,13 +25,6 @@ def publish(articles, *, by):
         if article.published_at is None or article.published_at > now:
             article.published_at = now
     return _move(chosen, status=Article.Status.PUBLISHED, by=by, reason="Published now")
-
-
-def schedule(article, *, at, by):
-    """Publish an article at a given time; a time already past publishes it now."""
-    article.published_at = at
-    return _move(Article.objects.filter(pk=article.pk), status=Article.Status.PUBLISHED, by=by,
-                 published_at=at)
 
 
 def unpublish(articles, *, by):

@@ -49,7 +49,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         # The article's parts are kept per page generation; their queries run only when a part is rendered.
         return super().get_context_data(
-            page_generation=pagecache.current_generation(),
+            page_generation=pagecache.current_generation(self.request),
             recommended=SimpleLazyObject(lambda: list(Article.objects.recommended_for(self.object))), **kwargs,
         )
 

@@ -25,7 +25,11 @@ class Commenter:
     def __init__(self, request):
         self.pending_ids = visitor.pending_ids(request)
         self.remembered = visitor.remembered_author(request)
-        self.page_number = request.GET.get("cpage", 1)
+        # A number, or the first page: the page is part of a cache key, which odd values must not multiply.
+        try:
+            self.page_number = int(request.GET.get("cpage", 1))
+        except ValueError:
+            self.page_number = 1
         self.picks_only = request.GET.get("comments") == "picks"
         self.replying_to = request.GET.get("replyto")
 

@@ -87,7 +87,7 @@ def moderator_digest(*, owed_only=False):
 
 def commenter_notices(comment_ids):
     """Notices for opted-in commenters: a moderator approved their comment, or an approved reply answers it."""
-    approved = Comment.objects.approved().filter(pk__in=comment_ids).select_related("article", "parent")
+    approved = Comment.objects.approved().filter(pk__in=comment_ids).select_related("article", "parent__article")
     # A comment put back after readers reported it was announced when it was first published.
     approved = list(approved.exclude(reason_kind=Comment.ReasonKind.REPORTED))
     messages = [_approval_notice(comment) for comment in approved

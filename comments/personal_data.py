@@ -98,7 +98,7 @@ def erase(email, *, delete_comments=False):
         else:
             done["comments_anonymised"] = _anonymise(list(comments.select_related("article", "parent")))
         done["notes_deleted"], _ = ModeratorNote.objects.from_email(email).delete()
-        done["bans_deleted"], _ = Ban.objects.filter(kind=Ban.Kind.EMAIL, value=email.lower()).delete()
+        done["bans_deleted"], _ = Ban.objects.matching(email).filter(kind=Ban.Kind.EMAIL).delete()
         done["queued_mail_cancelled"] = _cancel_tasks(email)
         done["texts_redacted"] = _redact_everywhere(email)
     return done
@@ -133,7 +133,7 @@ def _redact_everywhere(email):
     count = 0
     for comment in Comment.objects.filter(body__icontains=email):
         comment.body = pattern.sub(REDACTED, comment.body)
-        comment.save(update_fields=["body", "body_html"])
+        comment.save(update_fields=["body", "body_html", "body_digest"])
         count += 1
     for model, fields in [(ModeratorNote, ["body"]), (Report, ["detail"]),
                           (LogEntry, ["object_repr", "change_message"])]:

@@ -170,3 +170,10 @@ def test_a_cache_outage_serves_pages_rendered_afresh(site, monkeypatch):
     monkeypatch.setattr(cache, "set", down)
     response = Client().get(site.get_absolute_url())
     assert response.status_code == 200 and site.headline in response.content.decode()
+
+
+def test_a_page_from_the_page_cache_keeps_the_headers_it_was_rendered_with(client, site):
+    for path in ("/sitemap-news.xml", "/feed/"):
+        first, again = client.get(path), client.get(path)
+        assert {k: v for k, v in again.items() if k != "Date"} == {k: v for k, v in first.items() if k != "Date"}
+    assert "X-Robots-Tag" in client.get("/sitemap-news.xml")

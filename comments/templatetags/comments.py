@@ -15,7 +15,9 @@ register = template.Library()
 def reply_section(context, article):
     """The “Leave a Reply” section of an article page: the approved thread, the poster's pending replies, the form.
 
-    A reader who brings nothing of their own sees what every such reader sees, kept once per page generation.
+    A reader who brings nothing of their own sees what every such reader sees, kept once per page generation;
+    its form's signed render time is then that of the rendering, as on a page from the page cache, so the
+    minimum fill time holds only for the first reader of a generation.
     """
     reader = context["commenter"]  # comments.context_processors.commenter
     is_preview = bool(context.get("is_preview"))
