@@ -45,13 +45,21 @@ class ShownToReaders(models.Model):
         abstract = True
 
     def save(self, **kwargs):
+        shown = self.shown_to_readers()
         super().save(**kwargs)
-        pagecache.invalidate()
+        if shown:
+            pagecache.invalidate()
 
     def delete(self, **kwargs):
+        shown = self.shown_to_readers()
         deleted = super().delete(**kwargs)
-        pagecache.invalidate()  # after the row is gone, so no reader caches it under the new generation
+        if shown:
+            pagecache.invalidate()  # after the row is gone, so no reader caches it under the new generation
         return deleted
+
+    def shown_to_readers(self):
+        """Whether saving or deleting this object can change a page readers see."""
+        return True
 
 
 class NamedPage(ShownToReaders):
@@ -126,6 +134,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+UNKNOWN_STATUS = object()
+
+
 class Article(ShownToReaders):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -184,10 +195,22 @@ class Article(ShownToReaders):
                 Value(self.headline), Value(self.standfirst), Value(self.body_text)
             )
         super().save(**kwargs)
+        self.stored_status = self.status
         self.__dict__.pop("search_document", None)  # the database computed it; read it back only if asked
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article.stored_status = article.__dict__.get("status", UNKNOWN_STATUS)  # unknown when deferred
+        return article
+
+    def shown_to_readers(self):
+        """A published or scheduled article is, and so is one that was until this change; drafts are not."""
+        stored = getattr(self, "stored_status", None if self._state.adding else UNKNOWN_STATUS)
+        return self.is_published or stored in (self.Status.PUBLISHED, UNKNOWN_STATUS)
 
     @property
     def is_published(self):

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "newsroom.middleware.ProxiedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages for readers without cookies, served before the middleware below runs (README "Performance").
+    "articles.pagecache.PageCacheMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

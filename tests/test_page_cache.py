@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import publishing
+from articles import pagecache, publishing
 from articles.models import Article, PageGeneration
 from comments import decisions, reports
 from comments.models import Comment
@@ -41,11 +41,41 @@ def test_a_conditional_request_for_an_unchanged_page_is_answered_not_modified(cl
     assert again.content == b""
 
 
-def test_the_article_page_from_the_page_cache_costs_one_query(client, site, django_assert_num_queries):
+@pytest.fixture
+def local_cache(settings):
+    """Each worker's own local-memory cache (the default), so the page generation comes from the database."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_the_article_page_from_a_local_cache_costs_one_query(local_cache, client, site, django_assert_num_queries):
     client.get(site.get_absolute_url())
     with django_assert_num_queries(1):  # the page generation
         response = client.get(site.get_absolute_url())
     assert site.headline in response.content.decode()
+
+
+def test_the_article_page_from_a_shared_cache_costs_no_query(private_redis, client, site, django_assert_num_queries):
+    client.get(site.get_absolute_url())
+    with django_assert_num_queries(0):  # the generation comes with the page, from Redis
+        response = client.get(site.get_absolute_url())
+    assert site.headline in response.content.decode() and response["Cache-Control"] == "public, max-age=60"
+
+
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_every_reader_page_comes_from_the_page_cache_the_second_time(client, site, path, django_assert_max_num_queries):
+    first = client.get(path)
+    with django_assert_max_num_queries(1):  # the page generation, unless it comes from a shared cache
+        again = client.get(path)
+    assert again.status_code == 200 and again.content == first.content
+
+
+def test_urls_that_are_not_reader_pages_are_not_looked_up_in_the_page_cache(client, site, monkeypatch):
+    looked_up = []
+    monkeypatch.setattr(pagecache, "_lookup", lambda request, key: looked_up.append(request.path))
+    for path in ("/admin/login/", "/no-such-page/", f"/comments/reply/{site.slug}/"):
+        client.get(path)
+    client.get("/")
+    assert looked_up == ["/"]
 
 
 def test_page_cache_seconds_zero_turns_caching_off(client, settings, site, django_assert_max_num_queries):
@@ -142,6 +172,26 @@ def test_articles_authors_and_tags_show_their_changes_at_once(site, editor):
     assert Client().get(site.get_absolute_url()).status_code == 404
 
 
+def test_journalists_working_on_drafts_keep_the_pages_readers_are_served(site, make_article, editor):
+    assert shows(site.headline, "/")
+    generation = pagecache.current_generation()
+    draft = make_article("Work in progress", status=Article.Status.DRAFT, published_at=None)
+    draft.standfirst = "Rewritten twice."
+    draft.save()
+    publishing.submit_for_review(Article.objects.filter(pk=draft.pk), by=editor)
+    Article.objects.get(pk=draft.pk).delete()
+    assert pagecache.current_generation() == generation
+
+
+def test_publishing_and_unpublishing_start_a_new_generation(make_article, editor):
+    draft = make_article("Ready to go", status=Article.Status.DRAFT, published_at=None)
+    assert not shows("Ready to go", "/")
+    publishing.publish(Article.objects.filter(pk=draft.pk), by=editor)
+    assert shows("Ready to go", "/")
+    publishing.unpublish(Article.objects.filter(pk=draft.pk), by=editor)
+    assert not shows("Ready to go", "/")
+
+
 def test_a_scheduled_article_appears_when_its_time_comes(make_article, monkeypatch):
     soon = timezone.now() + timedelta(minutes=5)
     make_article("Embargoed report", published_at=soon)
@@ -151,13 +201,50 @@ def test_a_scheduled_article_appears_when_its_time_comes(make_article, monkeypat
     assert shows("Embargoed report", "/")
 
 
-def test_a_change_made_by_another_worker_is_seen_here_at_once(site, make_comment):
+def test_a_change_made_by_another_worker_is_seen_here_at_once(local_cache, site, make_comment):
     make_comment("Already there.")
     assert shows("Already there.")
     # Another process changed the data and moved the generation on: only the database tells this one.
     Comment.objects.update(body_html="<p>Edited elsewhere.</p>")
     PageGeneration.objects.filter(pk=1).update(number=999)
     assert shows("Edited elsewhere.")
+
+
+def test_with_a_shared_cache_a_committed_change_is_seen_at_once_without_the_database(
+        private_redis, site, make_comment, moderator, django_capture_on_commit_callbacks, django_assert_num_queries):
+    comment = make_comment("Approved on another machine.", status=Comment.Status.PENDING)
+    assert not shows("Approved on another machine.")
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.decide(Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, by=moderator)
+    assert shows("Approved on another machine.")
+    with django_assert_num_queries(0):  # the new number was put in the cache when the decision committed
+        assert shows("Approved on another machine.")
+
+
+def test_with_a_shared_cache_a_generation_the_cache_lost_is_read_again_from_the_database(private_redis, site,
+                                                                                         make_comment):
+    from django.core.cache import cache
+
+    make_comment("Before the outage.")
+    assert shows("Before the outage.")
+    # A change made while this cache could not be told (the number moved on in the database only) …
+    Comment.objects.update(body_html="<p>Changed during the outage.</p>")
+    PageGeneration.objects.filter(pk=1).update(number=999)
+    # … is seen once the cache's copy of the number expires (after pagecache.GENERATION_RECHECK_SECONDS).
+    cache.delete(pagecache.GENERATION_KEY)
+    assert shows("Changed during the outage.")
+    assert cache.get(pagecache.GENERATION_KEY) == (999, None)
+
+
+def test_with_the_shared_cache_down_decisions_still_count_and_pages_are_rendered(private_redis, site, make_comment,
+                                                                               moderator):
+    comment = make_comment("Approved while Redis is down.", status=Comment.Status.PENDING)
+    assert not shows("Approved while Redis is down.")
+    private_redis.stop()
+    decisions.decide(Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, by=moderator)
+    assert shows("Approved while Redis is down.")
+    private_redis.start()  # empty, as a restarted Redis without persistence is
+    assert shows("Approved while Redis is down.")
 
 
 def test_a_cache_outage_serves_pages_rendered_afresh(site, monkeypatch):
