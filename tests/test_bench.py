@@ -55,6 +55,7 @@ def test_a_target_needs_its_share_its_p99_no_errors_and_an_answer():
 def test_a_count_without_where_is_a_full_count():
     assert not inprocess.is_limited('SELECT COUNT(*) AS "__count" FROM "comments_comment"')
     assert inprocess.is_limited('SELECT COUNT(*) FROM "comments_comment" WHERE "status" = \'pending\'')
+    assert inprocess.is_limited('SELECT COUNT(*) FROM (SELECT 1 AS "a" FROM "articles_article" LIMIT 10001) subquery')
 
 
 def test_shortened_sql_keeps_the_tables_and_conditions_without_the_columns():

@@ -59,14 +59,14 @@ def admin_page(client, path):
 
 
 def is_limited(sql):
-    """Whether a COUNT query has a WHERE clause, so it need not count a whole table."""
-    return re.search(r"\bWHERE\b", sql, re.IGNORECASE) is not None
+    """Whether a COUNT query has a WHERE clause or counts a LIMITed subquery, so it need not count a whole table."""
+    return re.search(r"\b(WHERE|LIMIT)\b", sql, re.IGNORECASE) is not None
 
 
 def print_admin(measures):
     for path, measure in measures.items():
         print(f"\n{path}: {measure['ms']:.0f} ms, {measure['queries']} queries, "
-              f"{len(measure['counts'])} with COUNT(*), {len(measure['full_counts'])} of them without WHERE")
+              f"{len(measure['counts'])} with COUNT(*), {len(measure['full_counts'])} of them over a whole table (no WHERE, no LIMIT)")
         for sql in measure["counts"]:
             marker = "FULL COUNT " if sql in measure["full_counts"] else "counted    "
             print(f"  {marker}{shorten(sql)}")
