@@ -111,3 +111,7 @@ def test_the_queue_opens_in_as_many_queries_for_sixty_comments_as_for_five_and_c
                    if "COUNT(" in query["sql"].upper() and "LIMIT" not in query["sql"].upper()
                    and '"comments_comment"' in query["sql"] and "GROUP BY" not in query["sql"].upper()]
     assert full_counts == []
+    # The capped count of the list counts ids: no commenter history or report count computed for each row.
+    list_counts = [query["sql"] for query in queries.captured_queries
+                   if query["sql"].upper().startswith("SELECT COUNT(*) FROM (SELECT")]
+    assert list_counts and not any("comments_report" in sql or "LOWER(" in sql.upper() for sql in list_counts)
