@@ -66,7 +66,8 @@ def is_limited(sql):
 def print_admin(measures):
     for path, measure in measures.items():
         print(f"\n{path}: {measure['ms']:.0f} ms, {measure['queries']} queries, "
-              f"{len(measure['counts'])} with COUNT(*), {len(measure['full_counts'])} of them over a whole table (no WHERE, no LIMIT)")
+              f"{len(measure['counts'])} with COUNT(*), "
+              f"{len(measure['full_counts'])} of them over a whole table (no WHERE, no LIMIT)")
         for sql in measure["counts"]:
             marker = "FULL COUNT " if sql in measure["full_counts"] else "counted    "
             print(f"  {marker}{shorten(sql)}")
