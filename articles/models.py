@@ -134,9 +134,6 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-UNKNOWN_STATUS = object()
-
-
 class Article(ShownToReaders):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -195,22 +192,17 @@ class Article(ShownToReaders):
                 Value(self.headline), Value(self.standfirst), Value(self.body_text)
             )
         super().save(**kwargs)
-        self.stored_status = self.status
         self.__dict__.pop("search_document", None)  # the database computed it; read it back only if asked
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        article.stored_status = article.__dict__.get("status", UNKNOWN_STATUS)  # unknown when deferred
-        return article
-
     def shown_to_readers(self):
-        """A published or scheduled article is, and so is one that was until this change; drafts are not."""
-        stored = getattr(self, "stored_status", None if self._state.adding else UNKNOWN_STATUS)
-        return self.is_published or stored in (self.Status.PUBLISHED, UNKNOWN_STATUS)
+        """A published or scheduled article is, and so is one stored as published until this change (unpublishing);
+        drafts and articles in review are not."""
+        if self.is_published:
+            return True
+        return self.pk is not None and Article.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
 
     @property
     def is_published(self):

@@ -34,6 +34,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 logger = logging.getLogger(__name__)
 
 CACHED_METHODS = ("GET", "HEAD")
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 # A fragment is replaced by a new generation at once; this only bounds how long a stale one takes up room, and
 # what changes with time alone (comments closing after COMMENTS_CLOSE_AFTER_DAYS).
 FRAGMENT_SECONDS = 300
@@ -43,21 +44,28 @@ GENERATION_RECHECK_SECONDS = 5
 
 # The generation.
 
-def invalidate():
-    """Start a new generation: every page cached so far is out of date."""
+def invalidate(*, replacing=None):
+    """Start a new generation: every page cached so far is out of date.
+
+    With `replacing`, only if the generation is still that number: of the readers who find together that a
+    scheduled article's time has come, one starts the new generation.
+    """
     from articles.models import Article, PageGeneration  # models import this module
 
     upcoming = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
     next_at = upcoming.aggregate(at=Min("published_at"))["at"]
     next_change_at = math.ceil(next_at.timestamp()) if next_at else None
-    updated = PageGeneration.objects.filter(pk=1).update(number=F("number") + 1, next_change_at=next_change_at)
-    if not updated:
+    row = PageGeneration.objects.filter(pk=1)
+    if replacing is not None:
+        row = row.filter(number=replacing)
+    updated = row.update(number=F("number") + 1, next_change_at=next_change_at)
+    if not updated and replacing is None:
         PageGeneration.objects.get_or_create(pk=1, defaults={"number": 1, "next_change_at": next_change_at})
     if shared_cache():
         # Readers look in the database until the change commits (they see the old number there until then),
-        # then the new number is in the cache for all.
+        # then the new number is in the cache for all. Robust: the change has committed whatever happens here.
         _cache_call("delete", GENERATION_KEY)
-        transaction.on_commit(_publish_generation)
+        transaction.on_commit(_publish_generation, robust=True)
 
 
 def current_generation(request=None):
@@ -95,7 +103,7 @@ def _generation_row():
 
 def _due(number, next_change_at):
     if next_change_at is not None and next_change_at <= timezone.now().timestamp():
-        invalidate()
+        invalidate(replacing=number)
         return number + 1
     return number
 
@@ -117,7 +125,8 @@ def _publish_generation():
 
 def is_anonymous(request):
     """A reader who brings none of the site's cookies, and so sees the page everyone sees."""
-    return not any(name in request.COOKIES for name in settings.PAGE_CACHE_PERSONAL_COOKIES)
+    personal = (settings.SESSION_COOKIE_NAME, *settings.PAGE_CACHE_PERSONAL_COOKIES)
+    return not any(name in request.COOKIES for name in personal)
 
 
 def public_page(view):
@@ -161,12 +170,16 @@ class PageCacheMiddleware:
             content, headers = stored  # with the ETag and Cache-Control computed once, when the page was stored
             return get_conditional_response(request, etag=headers.get("ETag"),
                                             response=HttpResponse(content, headers=headers))
+        # The whole page, even for a conditional request (as a CDN's are), so that it can be kept; the 304 after.
+        conditions = {name: request.META.pop(name) for name in CONDITIONAL_HEADERS if name in request.META}
         response = self.get_response(request)
-        if (getattr(response, "public_page", False) and response.status_code == 200 and not response.cookies
-                and not response.streaming):
-            stored = (current_generation(request), response.content, dict(response.headers))
-            _cache_call("set", key, stored, seconds)
-        return response
+        request.META.update(conditions)
+        if not getattr(response, "public_page", False) or response.status_code != 200 or response.streaming:
+            return response
+        if response.cookies:  # set by a middleware after the view: this page is someone's own
+            return _private(response)
+        _cache_call("set", key, (current_generation(request), response.content, dict(response.headers)), seconds)
+        return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def cached_fragment(name, *parts, render, generation=None, timeout=FRAGMENT_SECONDS):
@@ -183,7 +196,7 @@ def cached_fragment(name, *parts, render, generation=None, timeout=FRAGMENT_SECO
 
 def _key(request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{request.get_host()}:{path}"
+    return f"page:{request.scheme}:{request.get_host()}:{path}"  # feeds and sitemaps write absolute links
 
 
 @lru_cache(maxsize=1024)

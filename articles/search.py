@@ -140,7 +140,8 @@ def _fts5_search(articles, parsed):
 
     The table is joined, so that the match is run once for the whole query: bm25() only works in the query that
     runs the MATCH, and a subquery per article ran it once per matching article (seconds at 20,000 articles).
-    The ORM has no join to a table without a model, hence extra().
+    The ORM has no join to a table without a model, hence extra(). Its WHERE names articles_article, so this
+    queryset is for listing, not for use inside another query (where Django renames that table).
     """
     table, match = search_index.SQLITE_TABLE, _fts5_query(parsed)
     weights = ", ".join(str(weight) for weight in search_index.RANK_WEIGHTS.values())

@@ -20,9 +20,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        # COUNT(*) over a LIMIT stops at the cap; over the ids only, so that no annotation (a commenter's
-        # history, report counts) is computed for each counted row.
-        return self.object_list.values("pk")[:COUNT_CAP + 1].count()
+        # COUNT(*) over a LIMIT stops at the cap; over the ids only and unordered, so that no annotation (a
+        # commenter's history, report counts, also when the list is sorted by one) is computed for each row.
+        return self.object_list.values("pk").order_by()[:COUNT_CAP + 1].count()
 
 
 class ValidatedActionsMixin:

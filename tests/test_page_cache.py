@@ -62,11 +62,26 @@ def test_the_article_page_from_a_shared_cache_costs_no_query(private_redis, clie
 
 
 @pytest.mark.parametrize("path", READER_PAGES)
-def test_every_reader_page_comes_from_the_page_cache_the_second_time(client, site, path, django_assert_max_num_queries):
+def test_every_reader_page_comes_from_the_page_cache_the_second_time(client, site, path, monkeypatch,
+                                                                     django_assert_max_num_queries):
+    lookup, found = pagecache._lookup, []
+    monkeypatch.setattr(pagecache, "_lookup", lambda request, key: found.append(lookup(request, key)) or found[-1])
     first = client.get(path)
     with django_assert_max_num_queries(1):  # the page generation, unless it comes from a shared cache
         again = client.get(path)
+    assert found[0] is None and found[1] is not None  # rendered, then served from the page cache
     assert again.status_code == 200 and again.content == first.content
+
+
+def test_a_conditional_request_after_a_change_elsewhere_is_answered_304_and_the_page_kept(
+        client, site, django_assert_max_num_queries):
+    etag = client.get(site.get_absolute_url())["ETag"]
+    pagecache.invalidate()  # a change elsewhere on the site: this page is rendered again, the same
+    revalidated = client.get(site.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)  # as a CDN revalidates
+    assert revalidated.status_code == 304
+    with django_assert_max_num_queries(1):  # the page was kept on its way, though the request was conditional
+        again = client.get(site.get_absolute_url())
+    assert again.status_code == 200 and again["ETag"] == etag
 
 
 def test_urls_that_are_not_reader_pages_are_not_looked_up_in_the_page_cache(client, site, monkeypatch):
@@ -214,8 +229,14 @@ def test_with_a_shared_cache_a_committed_change_is_seen_at_once_without_the_data
         private_redis, site, make_comment, moderator, django_capture_on_commit_callbacks, django_assert_num_queries):
     comment = make_comment("Approved on another machine.", status=Comment.Status.PENDING)
     assert not shows("Approved on another machine.")
+    from django.core.cache import cache
+
+    old = pagecache.current_generation()
     with django_capture_on_commit_callbacks(execute=True):
         decisions.decide(Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, by=moderator)
+        # A reader on another machine read the old number from the database before the commit and kept it.
+        cache.set(pagecache.GENERATION_KEY, (old, None))
+    assert cache.get(pagecache.GENERATION_KEY)[0] > old  # set again when the decision committed
     assert shows("Approved on another machine.")
     with django_assert_num_queries(0):  # the new number was put in the cache when the decision committed
         assert shows("Approved on another machine.")
@@ -230,10 +251,22 @@ def test_with_a_shared_cache_a_generation_the_cache_lost_is_read_again_from_the_
     # A change made while this cache could not be told (the number moved on in the database only) …
     Comment.objects.update(body_html="<p>Changed during the outage.</p>")
     PageGeneration.objects.filter(pk=1).update(number=999)
-    # … is seen once the cache's copy of the number expires (after pagecache.GENERATION_RECHECK_SECONDS).
+    # … is seen once the cache's copy of the number expires, which it does after GENERATION_RECHECK_SECONDS.
+    key = cache.make_and_validate_key(pagecache.GENERATION_KEY)
+    assert 0 < cache._cache.get_client(key).ttl(key) <= pagecache.GENERATION_RECHECK_SECONDS
     cache.delete(pagecache.GENERATION_KEY)
     assert shows("Changed during the outage.")
     assert cache.get(pagecache.GENERATION_KEY) == (999, None)
+
+
+def test_with_a_shared_cache_a_scheduled_article_appears_when_its_time_comes(private_redis, make_article,
+                                                                            monkeypatch):
+    soon = timezone.now() + timedelta(minutes=5)
+    make_article("Embargoed with Redis", published_at=soon)
+    assert not shows("Embargoed with Redis", "/")
+    later = soon + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert shows("Embargoed with Redis", "/")
 
 
 def test_with_the_shared_cache_down_decisions_still_count_and_pages_are_rendered(private_redis, site, make_comment,
@@ -253,8 +286,8 @@ def test_a_cache_outage_serves_pages_rendered_afresh(site, monkeypatch):
     def down(*args, **kwargs):
         raise ConnectionError("cache server is down")
 
-    monkeypatch.setattr(cache, "get", down)
-    monkeypatch.setattr(cache, "set", down)
+    for method in ("get", "get_many", "set", "add", "delete"):
+        monkeypatch.setattr(cache, method, down)
     response = Client().get(site.get_absolute_url())
     assert response.status_code == 200 and site.headline in response.content.decode()
 
