@@ -2,6 +2,7 @@ from django.utils.functional import SimpleLazyObject
 
 from comments import visitor
 from comments.models import Comment
+from newsroom.admin import capped_count, count_label
 
 QUEUE_COUNT_CAP = 999
 
@@ -13,8 +14,7 @@ def moderation_queue(request):
         if user is None or not user.has_perm("comments.moderate_comment"):
             return None
         # Counted no further than the cap: every admin page shows it, and a flood must not slow them all.
-        count = Comment.objects.pending()[:QUEUE_COUNT_CAP + 1].count()
-        return f"{QUEUE_COUNT_CAP}+" if count > QUEUE_COUNT_CAP else count
+        return count_label(capped_count(Comment.objects.pending(), QUEUE_COUNT_CAP), QUEUE_COUNT_CAP)
 
     return {"pending_comments_count": pending_comments_count}
 

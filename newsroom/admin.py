@@ -15,14 +15,26 @@ logger = logging.getLogger(__name__)
 COUNT_CAP = 10_000
 
 
+def capped_count(queryset, cap=COUNT_CAP):
+    """How many rows, counted no further than one past `cap`, so that a flood of rows costs no more than `cap`.
+
+    COUNT(*) over a LIMIT stops there; over the ids only and unordered, so that no annotation (a commenter's
+    history, report counts, also when a list is sorted by one) is computed for each counted row.
+    """
+    return queryset.values("pk").order_by()[:cap + 1].count()
+
+
+def count_label(count, cap=COUNT_CAP):
+    """A capped count as staff see it: "1,234", or "10,000+" past the cap."""
+    return f"{cap:,}+" if count > cap else f"{count:,}"
+
+
 class CappedCountPaginator(Paginator):
     """Counts no further than COUNT_CAP rows, so a list of hundreds of thousands opens as fast as a short one."""
 
     @cached_property
     def count(self):
-        # COUNT(*) over a LIMIT stops at the cap; over the ids only and unordered, so that no annotation (a
-        # commenter's history, report counts, also when the list is sorted by one) is computed for each row.
-        return self.object_list.values("pk").order_by()[:COUNT_CAP + 1].count()
+        return capped_count(self.object_list)
 
 
 class ValidatedActionsMixin:

@@ -82,7 +82,7 @@ def test_a_decision_answers_json_with_the_new_pending_count_and_what_undo_needs(
 
     assert response.status_code == 200
     answer = response.json()
-    assert answer["ok"] and answer["status"] == status and answer["pending_count"] == 1
+    assert answer["ok"] and answer["status"] == status and answer["pending_count"] == "1"
     assert answer["undo"] == {"previous": "pending", "was_pick": False}
     comment.refresh_from_db()
     assert (comment.status, comment.moderated_by) == (status, moderator)
@@ -98,7 +98,7 @@ def test_undo_goes_back_to_the_previous_status_through_decide(desk, moderator, m
                        **JSON).json()
 
     comment.refresh_from_db()
-    assert answer["ok"] and comment.status == Comment.Status.PENDING and answer["pending_count"] == 1
+    assert answer["ok"] and comment.status == Comment.Status.PENDING and answer["pending_count"] == "1"
     assert LogEntry.objects.filter(object_id=str(comment.pk)).count() == 2  # each step is in the history
 
 
@@ -211,3 +211,20 @@ def test_a_pick_refused_half_way_changes_nothing(desk, make_comment):
     reply.refresh_from_db()
     assert reply.is_pending and not reply.is_pick
     assert not LogEntry.objects.filter(object_id=str(reply.pk)).exists()
+
+
+def test_the_workspace_counts_what_is_waiting_no_further_than_the_cap(desk, make_comment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsroom import admin as newsroom_admin
+
+    comment = make_comment("Decide me.", status=Comment.Status.PENDING)
+    with CaptureQueriesContext(connection) as queries:
+        assert desk.get(reverse("admin:comments_comment_workspace")).status_code == 200
+        desk.post(decide_url(comment), {"decision": "approve"}, **JSON)
+    counts = [query["sql"] for query in queries
+              if "COUNT(" in query["sql"].upper() and "comments_comment" in query["sql"]
+              and "GROUP BY" not in query["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts)
+    assert newsroom_admin.count_label(10_001) == "10,000+" and newsroom_admin.count_label(1234) == "1,234"

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from comments import decisions
 from comments.models import Comment, Concern
+from newsroom.admin import CappedCountPaginator, capped_count, count_label
 
 CARDS_PER_PAGE = 25
 DECISIONS = {
@@ -55,7 +55,7 @@ class WorkspaceMixin:
         self.check_moderator(request)
         pending = self.get_queryset(request).pending().select_related("article", "parent").prefetch_related(
             "reports").order_by("created_at", "pk")
-        page = Paginator(pending, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+        page = CappedCountPaginator(pending, CARDS_PER_PAGE).get_page(request.GET.get("page"))
         can_see_private = self.has_private_data_permission(request)
         for comment in page.object_list:
             comment.history_text = self.history(comment) if can_see_private else ""
@@ -64,7 +64,7 @@ class WorkspaceMixin:
             "title": "Moderation workspace",
             "opts": self.model._meta,
             "page": page,
-            "pending_count": page.paginator.count,
+            "pending_count": count_label(page.paginator.count),
             "can_see_private": can_see_private,
             "concerns": Concern.choices,
             "reply_form": StaffReplyForm(),
@@ -145,7 +145,7 @@ class WorkspaceMixin:
         if "application/json" in request.headers.get("Accept", ""):
             return JsonResponse({
                 "ok": ok, "id": comment.pk, "status": comment.status, "is_pick": comment.is_pick,
-                "message": message, "undo": undo, "pending_count": Comment.objects.pending().count(),
+                "message": message, "undo": undo, "pending_count": count_label(capped_count(Comment.objects.pending())),
                 "reply_url": reply.get_absolute_url() if reply else None,
             }, status=200 if ok else 409)
         self.message_user(request, message, messages.SUCCESS if ok else messages.ERROR)

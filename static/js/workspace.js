@@ -53,7 +53,7 @@
     document.querySelectorAll("[data-pending-count]").forEach((element) => {
       element.textContent = String(count);
     });
-    document.title = document.title.replace(/\(\d+ waiting\)/, "(" + count + " waiting)");
+    document.title = document.title.replace(/\([\d,]+\+? waiting\)/, "(" + count + " waiting)");
   }
 
   function showEmptyIfDone() {
