@@ -246,6 +246,12 @@ class Article(ShownToReaders):
         return stored is not None and any(stored[name] != getattr(self, name) for name in CONTENT_FIELDS)
 
 
+def tags_changed(sender, instance, action, reverse, **kwargs):
+    """Tags given to or taken from an article readers see start a new page generation (from a tag's side, always)."""
+    if action in ("post_add", "post_remove", "post_clear") and (reverse or instance.shown_to_readers()):
+        pagecache.invalidate()
+
+
 class PageGeneration(models.Model):
     """The one row that numbers what readers see: a cached page from an older generation is never served.
 

@@ -289,3 +289,14 @@ def test_a_page_from_the_page_cache_keeps_the_headers_it_was_rendered_with(clien
         first, again = client.get(path), client.get(path)
         assert {k: v for k, v in again.items() if k != "Date"} == {k: v for k, v in first.items() if k != "Date"}
     assert "X-Robots-Tag" in client.get("/sitemap-news.xml")
+
+
+def test_tags_given_to_or_taken_from_a_published_article_show_at_once(site, make_tag, make_article):
+    assert not shows("Harbour", site.get_absolute_url())
+    site.tags.add(make_tag("Harbour"))
+    assert shows("Harbour", site.get_absolute_url())
+    site.tags.remove(make_tag("Harbour"))
+    assert not shows("Harbour", site.get_absolute_url())
+    generation = pagecache.current_generation()
+    make_article("Draft with tags", status=Article.Status.DRAFT, published_at=None).tags.add(make_tag("Harbour"))
+    assert pagecache.current_generation() == generation  # a draft's tags: no reader sees them
