@@ -125,8 +125,7 @@ def _publish_generation():
 
 def is_anonymous(request):
     """A reader who brings none of the site's cookies, and so sees the page everyone sees."""
-    personal = (settings.SESSION_COOKIE_NAME, *settings.PAGE_CACHE_PERSONAL_COOKIES)
-    return not any(name in request.COOKIES for name in personal)
+    return not any(name in request.COOKIES for name in settings.PAGE_CACHE_PERSONAL_COOKIES)
 
 
 def public_page(view):

@@ -145,6 +145,7 @@ STORAGES = {
 
 # cached_db sessions that fall back to the database alone while the cache (Redis) is down.
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="newsroom.sessions")
+SESSION_COOKIE_NAME = "sessionid"
 SESSION_COOKIE_HTTPONLY = True
 
 # Security: on by default whenever DEBUG is off; see README "Production".
@@ -241,4 +242,4 @@ SILENCED_SYSTEM_CHECKS = ["django_prose_editor.W004"]
 # Page cache: reader pages kept for readers who bring none of these cookies; see README "Performance".
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # The session (staff, a poster's pending comments), flash messages, and a commenter's saved details and proof.
-PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author", "comment_trust"]
+PAGE_CACHE_PERSONAL_COOKIES = [SESSION_COOKIE_NAME, "messages", "comment_author", "comment_trust"]
